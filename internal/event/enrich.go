@@ -1,0 +1,100 @@
+package event
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"ripple/internal/channel"
+)
+
+// props are the properties Ripple reads; the rest stay in the raw JSON.
+type props struct {
+	Channel  string      `json:"channel"`
+	Platform string      `json:"platform"`
+	URL      string      `json:"url"`
+	Referrer string      `json:"referrer"`
+	Revenue  json.Number `json:"revenue"`
+	Total    json.Number `json:"total"`
+	Value    json.Number `json:"value"`
+	Currency string      `json:"currency"`
+	Text     string      `json:"text"`
+	Body     string      `json:"body"`
+	UTMSrc   string      `json:"utm_source"`
+	UTMMed   string      `json:"utm_medium"`
+	UTMCamp  string      `json:"utm_campaign"`
+}
+
+type ctx struct {
+	Campaign struct {
+		Name    string `json:"name"`
+		Source  string `json:"source"`
+		Medium  string `json:"medium"`
+		Content string `json:"content"`
+		Term    string `json:"term"`
+	} `json:"campaign"`
+	Page struct {
+		URL      string `json:"url"`
+		Referrer string `json:"referrer"`
+	} `json:"page"`
+	Referrer struct {
+		URL string `json:"url"`
+	} `json:"referrer"`
+}
+
+// Enrich fills the fields Ripple derives from a parsed message: its channel,
+// stage, revenue and text. Malformed values inside properties or context
+// (a string revenue that is not a number, say) are reported by field.
+func Enrich(m *Message, index int) error {
+	var p props
+	if m.Properties != nil {
+		if err := json.Unmarshal(m.Properties, &p); err != nil {
+			return &FieldError{Index: index, Field: "properties." + jsonField(err), Reason: jsonReason(err)}
+		}
+	}
+	var c ctx
+	if m.Context != nil {
+		if err := json.Unmarshal(m.Context, &c); err != nil {
+			return &FieldError{Index: index, Field: "context." + jsonField(err), Reason: jsonReason(err)}
+		}
+	}
+	s := channel.Signals{
+		Explicit: p.Channel,
+		Platform: p.Platform,
+		Source:   first(c.Campaign.Source, p.UTMSrc),
+		Medium:   first(c.Campaign.Medium, p.UTMMed),
+		Campaign: first(c.Campaign.Name, p.UTMCamp),
+		Content:  c.Campaign.Content,
+		Term:     c.Campaign.Term,
+		URL:      first(c.Page.URL, p.URL),
+		Referrer: first(c.Page.Referrer, c.Referrer.URL, p.Referrer),
+		Event:    m.Event,
+	}
+	m.Channel = channel.Derive(s)
+	m.Stage = StageOf(m)
+	m.Currency = p.Currency
+	m.Text = first(p.Text, p.Body)
+	for _, f := range []struct {
+		name string
+		n    json.Number
+	}{{"revenue", p.Revenue}, {"total", p.Total}, {"value", p.Value}} {
+		if f.n == "" {
+			continue
+		}
+		v, err := strconv.ParseFloat(string(f.n), 64)
+		if err != nil {
+			return &FieldError{Index: index, Field: "properties." + f.name, Reason: "is not a number"}
+		}
+		m.Revenue = v
+		break
+	}
+	return nil
+}
+
+func first(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}

@@ -1,0 +1,189 @@
+package attribution
+
+import (
+	"encoding/csv"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// sharedData returns the path of a file under ../shared/data beside the
+// repository root, or skips the test when the reference data is absent.
+func sharedData(t testing.TB, name string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("no go.mod above the package directory: cannot find ../shared/data")
+		}
+		dir = parent
+	}
+	p := filepath.Join(dir, "..", "shared", "data", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("reference data ../shared/data/%s is absent: %v", name, err)
+	}
+	return p
+}
+
+func loadPathData(t testing.TB) []Journey {
+	t.Helper()
+	f, err := os.Open(sharedData(t, "attribution/pathdata.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	js, err := ParsePaths(f, ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js
+}
+
+// readReference reads a reference CSV, skipping # comment lines, into rows
+// keyed by the first column.
+func readReference(t *testing.T, name string) (header []string, rows map[string][]float64, comment string) {
+	t.Helper()
+	b, err := os.ReadFile(sharedData(t, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "#") {
+			comment = l
+			continue
+		}
+		body = append(body, l)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.Join(body, "\n"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows = map[string][]float64{}
+	for _, r := range recs[1:] {
+		vs := make([]float64, len(r)-1)
+		for i, f := range r[1:] {
+			if vs[i], err = strconv.ParseFloat(f, 64); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows[r[0]] = vs
+	}
+	return recs[0], rows, comment
+}
+
+// close reports whether have is within rel of want, relative, with an
+// absolute floor for values printed to a fixed number of decimals.
+func closeTo(have, want, rel, abs float64) bool {
+	return math.Abs(have-want) <= max(rel*math.Abs(want), abs)
+}
+
+// relErr is |have-want|/|want|, or the absolute error when want is 0.
+func relErr(have, want float64) float64 {
+	if want == 0 {
+		return math.Abs(have)
+	}
+	return math.Abs(have-want) / math.Abs(want)
+}
+
+func TestConformanceHeuristics(t *testing.T) {
+	js := loadPathData(t)
+	header, ref, _ := readReference(t, "attribution/heuristics.csv")
+	for _, model := range []string{"first", "last", "linear", "position", "shapley"} {
+		t.Run(model, func(t *testing.T) {
+			col := -1
+			for i, h := range header[1:] {
+				if h == model+"_conversions" {
+					col = i
+				}
+			}
+			if col < 0 {
+				t.Fatalf("reference has no %s_conversions column", model)
+			}
+			res, err := Attribute(js, model, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Credits) != len(ref) {
+				t.Errorf("have %d channels, want %d", len(res.Credits), len(ref))
+			}
+			worst := 0.0
+			defer func() { t.Logf("worst relative error %.2g", worst) }()
+			for _, c := range res.Credits {
+				want, ok := ref[c.Channel]
+				if !ok {
+					t.Errorf("channel %q not in the reference", c.Channel)
+					continue
+				}
+				worst = max(worst, relErr(c.Conversions, want[col]), relErr(c.Value, want[col+1]))
+				// The reference is printed with 9 decimals.
+				if !closeTo(c.Conversions, want[col], 1e-6, 1e-9) {
+					t.Errorf("%s conversions: have %.9f, want %.9f", c.Channel, c.Conversions, want[col])
+				}
+				if !closeTo(c.Value, want[col+1], 1e-6, 1e-9) {
+					t.Errorf("%s value: have %.9f, want %.9f", c.Channel, c.Value, want[col+1])
+				}
+			}
+		})
+	}
+}
+
+func TestConformanceMarkov(t *testing.T) {
+	js := loadPathData(t)
+	for _, tc := range []struct {
+		file   string
+		noNull bool
+	}{
+		{"attribution/markov_o1_null.csv", false},
+		{"attribution/markov_o1_nonull.csv", true},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			_, ref, comment := readReference(t, tc.file)
+			res, err := Markov(js, MarkovOptions{Order: 1, NoNull: tc.noNull})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wantP float64
+			for _, f := range strings.Fields(comment) {
+				if v, ok := strings.CutPrefix(f, "P(conv)="); ok {
+					wantP, _ = strconv.ParseFloat(v, 64)
+				}
+			}
+			if !closeTo(res.ConversionProbability, wantP, 1e-6, 1e-12) {
+				t.Errorf("P(conv): have %.12f, want %.12f", res.ConversionProbability, wantP)
+			}
+			if len(res.Credits) != len(ref) {
+				t.Errorf("have %d channels, want %d", len(res.Credits), len(ref))
+			}
+			worst := 0.0
+			defer func() { t.Logf("worst relative error %.2g", worst) }()
+			for _, c := range res.Credits {
+				want, ok := ref[c.Channel]
+				if !ok {
+					t.Errorf("channel %q not in the reference", c.Channel)
+					continue
+				}
+				worst = max(worst, relErr(c.RemovalEffect, want[0]), relErr(c.Conversions, want[1]), relErr(c.Value, want[2]))
+				for i, have := range []float64{c.RemovalEffect, c.Conversions, c.Value} {
+					abs := 1e-9
+					if i == 0 {
+						abs = 1e-12
+					}
+					if !closeTo(have, want[i], 1e-6, abs) {
+						t.Errorf("%s column %d: have %.12f, want %.12f", c.Channel, i+1, have, want[i])
+					}
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,84 @@
+package store
+
+import (
+	"hash/maphash"
+	"math/bits"
+)
+
+// idSet is an open-addressing set of 64-bit message-id hashes. A Go map of
+// ten million ids costs several hundred megabytes; this costs ~10 bytes each.
+// Zero marks an empty slot, so a hash of zero is stored as one.
+type idSet struct {
+	slots []uint64
+	n     int
+	seed  maphash.Seed
+}
+
+func newIDSet(capacity int) *idSet {
+	s := &idSet{seed: maphash.MakeSeed()}
+	s.slots = make([]uint64, max(1024, capacity*5/4))
+	return s
+}
+
+// hash identifies a message within the whole store.
+func (s *idSet) hash(workspace, messageID string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	h.WriteString(workspace)
+	h.WriteByte(0)
+	h.WriteString(messageID)
+	if v := h.Sum64(); v != 0 {
+		return v
+	}
+	return 1
+}
+
+func (s *idSet) index(h uint64) int {
+	hi, _ := bits.Mul64(h, uint64(len(s.slots)))
+	return int(hi)
+}
+
+func (s *idSet) has(h uint64) bool {
+	for i := s.index(h); ; i++ {
+		if i == len(s.slots) {
+			i = 0
+		}
+		switch s.slots[i] {
+		case h:
+			return true
+		case 0:
+			return false
+		}
+	}
+}
+
+// add inserts h; it reports false when h was already there.
+func (s *idSet) add(h uint64) bool {
+	if (s.n+1)*10 > len(s.slots)*8 {
+		s.grow()
+	}
+	for i := s.index(h); ; i++ {
+		if i == len(s.slots) {
+			i = 0
+		}
+		switch s.slots[i] {
+		case h:
+			return false
+		case 0:
+			s.slots[i] = h
+			s.n++
+			return true
+		}
+	}
+}
+
+func (s *idSet) grow() {
+	old := s.slots
+	s.slots = make([]uint64, len(old)*3/2)
+	s.n = 0
+	for _, h := range old {
+		if h != 0 {
+			s.add(h)
+		}
+	}
+}

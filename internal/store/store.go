@@ -1,0 +1,140 @@
+// Package store owns Ripple's embedded database: one DuckDB file in the data
+// directory holding events, workspaces, keys and the rest of the state, with
+// the schema migrations that build it.
+//
+// DuckDB allows one process per file. A second process that opens a data
+// directory in use gets ErrLocked; CLI commands then talk to the running
+// server's API instead.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// ErrLocked means another process, usually `ripple serve`, holds the database.
+var ErrLocked = errors.New("the data directory is in use by another Ripple process (a running server?)")
+
+// FileName is the database file inside the data directory.
+const FileName = "ripple.duckdb"
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is the embedded database. It is safe for concurrent use; appends go
+// through one connection, reads through a pool.
+type Store struct {
+	db        *sql.DB
+	connector *duckdb.Connector
+	dir       string
+
+	appendMu sync.Mutex // one appender at a time: appends are group-committed upstream
+	dedup    *idSet     // hashes of every stored (workspace, message id)
+}
+
+// Open opens (creating if needed) the store in dir and applies migrations.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("store: create data directory: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	connector, err := duckdb.NewConnector(path, nil)
+	if err != nil {
+		if strings.Contains(err.Error(), "lock") {
+			return nil, fmt.Errorf("store: open %s: %w", path, ErrLocked)
+		}
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s := &Store{db: sql.OpenDB(connector), connector: connector, dir: dir}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.dedup, err = s.loadMessageIDs(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dir is the data directory the store lives in.
+func (s *Store) Dir() string { return s.dir }
+
+// DB exposes the pool for the read-side packages that own their queries.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close checkpoints and closes the database.
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if cerr := s.connector.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// migrate applies, in order and one transaction each, the embedded
+// migrations not yet recorded in schema_migrations. Migrations are
+// forward-only and never edited once shipped.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version VARCHAR PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)`); err != nil {
+		return fmt.Errorf("store: create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("store: list migrations: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		version := strings.TrimSuffix(filepath.Base(name), ".sql")
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+			return fmt.Errorf("store: read schema_migrations: %w", err)
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("store: read migration %s: %w", version, err)
+		}
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("store: migration %s: %w", version, err)
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("store: migration %s: %w", version, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, version); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("store: record migration %s: %w", version, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("store: commit migration %s: %w", version, err)
+		}
+	}
+	return nil
+}
+
+// rawConn runs f with the driver connection underneath a pooled one, which the
+// appender needs.
+func (s *Store) rawConn(ctx context.Context, f func(driver.Conn) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error { return f(dc.(driver.Conn)) })
+}

@@ -1,0 +1,116 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"ripple/internal/event"
+)
+
+func openTest(t *testing.T, dir string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	return s
+}
+
+func msg(ws, id string) event.Message {
+	m, err := event.Parse([]byte(fmt.Sprintf(`{"type":"track","event":"Product Viewed","userId":"u1","messageId":%q,"properties":{"revenue":"1.5"}}`, id)),
+		-1, time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC), event.Defaults{})
+	if err != nil {
+		panic(err)
+	}
+	if err := event.Enrich(&m, -1); err != nil {
+		panic(err)
+	}
+	m.Workspace = ws
+	return m
+}
+
+func TestAppendDeduplicatesAcrossCallsAndRestarts(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openTest(t, dir)
+	res, err := s.AppendEvents(ctx, []event.Message{msg("a", "1"), msg("a", "2"), msg("a", "1"), msg("b", "1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Inserted != 3 || !res.Duplicate[2] {
+		t.Fatalf("first append: inserted %d, duplicate %v; want 3 and the repeat of a/1 skipped", res.Inserted, res.Duplicate)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s = openTest(t, dir)
+	defer s.Close()
+	res, err = s.AppendEvents(ctx, []event.Message{msg("a", "2"), msg("a", "3")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Inserted != 1 || !res.Duplicate[0] {
+		t.Fatalf("after restart: inserted %d, duplicate %v; want a/2 recognised as stored", res.Inserted, res.Duplicate)
+	}
+	for ws, want := range map[string]int64{"a": 3, "b": 1} {
+		if n, err := s.CountEvents(ctx, ws); err != nil || n != want {
+			t.Errorf("CountEvents(%s) = %d, %v; want %d", ws, n, err, want)
+		}
+	}
+}
+
+func TestWriteKeysAreHashedAndScoped(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	defer s.Close()
+	a, err := s.CreateWorkspace(ctx, "Acme", "product")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := s.CreateWorkspace(ctx, "Beta", "service")
+	key, secret, err := s.CreateWriteKey(ctx, a.ID, "site")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored int
+	s.DB().QueryRowContext(ctx, `SELECT count(*) FROM write_keys WHERE hash = ? OR hint = ?`, secret, secret).Scan(&stored)
+	if stored != 0 {
+		t.Fatal("the key's secret is stored in plain text")
+	}
+	if ws, err := s.WorkspaceForKey(ctx, secret); err != nil || ws != a.ID {
+		t.Fatalf("WorkspaceForKey = %q, %v; want %q", ws, err, a.ID)
+	}
+	if err := s.RevokeWriteKey(ctx, b.ID, key.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("revoking A's key from workspace B: err %v, want ErrNotFound", err)
+	}
+	if err := s.RevokeWriteKey(ctx, a.ID, key.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.WorkspaceForKey(ctx, secret); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("revoked key still resolves: %v", err)
+	}
+	if _, err := s.CreateWorkspace(ctx, "  ", ""); err == nil {
+		t.Fatal("a workspace without a name was created")
+	}
+}
+
+func TestIDSetGrows(t *testing.T) {
+	s := newIDSet(0)
+	for i := uint64(1); i <= 100000; i++ {
+		if !s.add(i * 0x9E3779B97F4A7C15) {
+			t.Fatalf("add %d reported a duplicate", i)
+		}
+	}
+	for i := uint64(1); i <= 100000; i++ {
+		if !s.has(i * 0x9E3779B97F4A7C15) {
+			t.Fatalf("lost %d after growing", i)
+		}
+	}
+	if s.has(12345) || s.add(0x9E3779B97F4A7C15) {
+		t.Fatal("set answers wrongly for an absent or present hash")
+	}
+}

@@ -1,0 +1,108 @@
+package spikes
+
+import (
+	"math"
+	"slices"
+)
+
+// window holds the last len(ring) values both in arrival order and in sorted
+// order. Each push is a binary search plus one memmove of at most the window
+// size, and the median and the MAD are read in O(log n): far cheaper than
+// sorting the window again for every point.
+type window struct {
+	ring   []float64
+	head   int // oldest value once the window is full
+	sorted []float64
+}
+
+func newWindow(size int) *window {
+	return &window{ring: make([]float64, 0, size), sorted: make([]float64, 0, size)}
+}
+
+func (w *window) len() int { return len(w.sorted) }
+
+func (w *window) full() bool { return len(w.ring) == cap(w.ring) }
+
+// push adds v and, when the window is full, drops the oldest value.
+// v must not be NaN: the sorted order depends on it.
+func (w *window) push(v float64) {
+	if !w.full() {
+		w.ring = append(w.ring, v)
+		j, _ := slices.BinarySearch(w.sorted, v)
+		w.sorted = slices.Insert(w.sorted, j, v)
+		return
+	}
+	old := w.ring[w.head]
+	w.ring[w.head] = v
+	w.head++
+	if w.head == len(w.ring) {
+		w.head = 0
+	}
+	s := w.sorted
+	i, _ := slices.BinarySearch(s, old) // s[i] == old
+	j, _ := slices.BinarySearch(s, v)
+	// Replace s[i] by v with a single shift of the values between them.
+	if j > i {
+		copy(s[i:j-1], s[i+1:j])
+		s[j-1] = v
+	} else {
+		copy(s[j+1:i+1], s[j:i])
+		s[j] = v
+	}
+}
+
+// median returns the median of the window, or NaN when it is empty.
+func (w *window) median() float64 {
+	n := len(w.sorted)
+	if n == 0 {
+		return math.NaN()
+	}
+	if n%2 == 1 {
+		return w.sorted[n/2]
+	}
+	return (w.sorted[n/2-1] + w.sorted[n/2]) / 2
+}
+
+// mad returns the median absolute deviation from the median (unscaled),
+// or NaN when the window is empty.
+func (w *window) mad() float64 {
+	n := len(w.sorted)
+	if n == 0 {
+		return math.NaN()
+	}
+	m := w.median()
+	if n%2 == 1 {
+		return w.kthDistance(m, n/2)
+	}
+	return (w.kthDistance(m, n/2-1) + w.kthDistance(m, n/2)) / 2
+}
+
+// kthDistance returns the k-th smallest (0-based) of |x - m| over the window.
+// The distances of the values below m and of those at or above m form two
+// ascending sequences, so the k-th smallest of their union is found by a
+// binary search on how many come from the lower side.
+func (w *window) kthDistance(m float64, k int) float64 {
+	s := w.sorted
+	p, _ := slices.BinarySearch(s, m) // s[:p] < m <= s[p:]
+	nl, nr := p, len(s)-p
+	left := func(j int) float64 { return m - s[p-1-j] }
+	right := func(j int) float64 { return s[p+j] - m }
+	take := k + 1
+	lo, hi := max(0, take-nr), min(take, nl)
+	for lo < hi {
+		a := (lo + hi) / 2
+		if left(a) < right(take-a-1) {
+			lo = a + 1
+		} else {
+			hi = a
+		}
+	}
+	v := math.Inf(-1)
+	if lo > 0 {
+		v = left(lo - 1)
+	}
+	if take-lo > 0 {
+		v = max(v, right(take-lo-1))
+	}
+	return v
+}

@@ -1,0 +1,585 @@
+package sentiment
+
+import (
+	"math/bits"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Rule weights. They are VADER's published constants except where noted;
+// none is fitted to an evaluation set.
+const (
+	modifierDecay  = 0.05  // a modifier two words away counts 5% less, three words 10% less
+	capsBoost      = 0.733 // an ALL CAPS sentiment word in mixed-case text
+	elongBoost     = 0.293 // "sooo goood": same push as an intensifier
+	negationFactor = -0.74 // "not good" is less bad than "bad"
+	beforeContrast = 0.5   // "fine, but ..." weighs the first part half
+	afterContrast  = 1.5   // and the part after "but" one and a half
+	exclaimBoost   = 0.292 // each '!', up to four
+	questionBoost  = 0.18  // each '?' beyond the first, up to 0.96
+	scopeWords     = 3     // how far back a negator or modifier reaches
+)
+
+const (
+	kindWord uint8 = iota
+	kindEmoji
+	kindBreak // clause punctuation: stops negation and modifiers
+)
+
+// tok is a token of the first pass, before the language is known.
+type tok struct {
+	kind         uint8
+	caps         bool // ALL CAPS word of two letters or more
+	tag          bool // hashtag
+	camel        bool // hashtag with inner capitals, "#NeverAgain"
+	start, end   int32
+	ostart, oend int32 // the word in the original text
+	val          float64
+}
+
+// item is a token of the second pass, with its lexicon facts.
+type item struct {
+	val      float64
+	mod      float64
+	neg      bool
+	contrast bool
+	brk      bool
+	caps     bool
+	elong    bool
+}
+
+// scratch is per-call working memory, pooled so that a text costs few
+// allocations.
+type scratch struct {
+	toks      []tok
+	items     []item
+	low       []byte // lowercased words, back to back
+	tmp       []byte
+	words     int
+	capsWords int
+	latin     int
+	other     int
+	exclaim   int
+	question  int
+}
+
+func decodeAt(s string, i int) (rune, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+func isSpace(r rune) bool {
+	switch r {
+	case ' ', '\t', '\n', '\r', '\v', '\f':
+		return true
+	}
+	return r >= 0x80 && unicode.IsSpace(r)
+}
+
+// tokenize splits text into words, emoji, emoticons and clause breaks,
+// dropping @handles, URLs and HTML entities.
+func (sc *scratch) tokenize(text string, lx *lexicon) {
+	sc.toks = sc.toks[:0]
+	sc.low = sc.low[:0]
+	sc.words, sc.capsWords, sc.latin, sc.other, sc.exclaim, sc.question = 0, 0, 0, 0, 0, 0
+	for i := 0; i < len(text); {
+		r, n := decodeAt(text, i)
+		if isSpace(r) {
+			i += n
+			continue
+		}
+		j := i + n
+		for j < len(text) {
+			r, n := decodeAt(text, j)
+			if isSpace(r) {
+				break
+			}
+			j += n
+		}
+		sc.chunk(text, i, j, lx)
+		i = j
+	}
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// chunk tokenizes one whitespace-separated piece of text[s:e].
+func (sc *scratch) chunk(text string, s, e int, lx *lexicon) {
+	c := text[s:e]
+	if c[0] == '@' || hasPrefixFold(c, "http://") || hasPrefixFold(c, "https://") || hasPrefixFold(c, "www.") {
+		return
+	}
+	if sc.emoticon(c, lx) {
+		return
+	}
+	var (
+		inWord        bool
+		upper, lower  int
+		wstart, ostrt int
+		tag, nextTag  bool
+		camel         bool
+		prevLower     bool
+	)
+	end := func(k int) {
+		if !inWord {
+			return
+		}
+		inWord = false
+		caps := upper >= 2 && lower == 0
+		sc.words++
+		if caps {
+			sc.capsWords++
+		}
+		// Quotes around a word are not part of it.
+		for len(sc.low) > wstart && sc.low[len(sc.low)-1] == '\'' {
+			sc.low = sc.low[:len(sc.low)-1]
+		}
+		sc.toks = append(sc.toks, tok{kind: kindWord, caps: caps, tag: tag, camel: tag && camel,
+			start: int32(wstart), end: int32(len(sc.low)), ostart: int32(ostrt), oend: int32(k)})
+	}
+	for k := s; k < e; {
+		r, n := decodeAt(text, k)
+		if r == '\\' && k+6 <= e && (text[k+1] == 'u' || text[k+1] == 'U') {
+			// Text exported through JSON twice carries escapes like \u2019.
+			if v, ok := hex4(text[k+2 : k+6]); ok {
+				r, n = v, 6
+			}
+		}
+		if r == '&' {
+			if m := entityLen(text[k:e]); m > 0 {
+				end(k)
+				k += m
+				continue
+			}
+		}
+		switch {
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
+			if !inWord {
+				inWord, upper, lower, wstart, ostrt, tag, camel = true, 0, 0, len(sc.low), k, nextTag, false
+				nextTag = false
+			}
+			sc.low = append(sc.low, byte(r))
+			if r >= 'a' {
+				lower++
+				sc.latin++
+				prevLower = true
+			}
+		case r < utf8.RuneSelf && 'A' <= r && r <= 'Z':
+			if !inWord {
+				inWord, upper, lower, wstart, ostrt, tag, camel = true, 0, 0, len(sc.low), k, nextTag, false
+				nextTag, prevLower = false, false
+			}
+			if prevLower {
+				camel = true
+			}
+			sc.low = append(sc.low, byte(r+'a'-'A'))
+			upper++
+			sc.latin++
+			prevLower = false
+		case r == '\'' || r == '’' || r == '‘' || r == '`':
+			if inWord {
+				sc.low = append(sc.low, '\'')
+			}
+		case r == '#':
+			end(k)
+			nextTag = true
+		case r == '!' || r == '?' || r == '.' || r == ',' || r == ';' || r == ':' || r == '(' || r == ')':
+			end(k)
+			switch r {
+			case '!':
+				sc.exclaim++
+			case '?':
+				sc.question++
+			}
+			sc.brk()
+		case r >= utf8.RuneSelf && unicode.IsLetter(r):
+			if !inWord {
+				inWord, upper, lower, wstart, ostrt, tag, camel = true, 0, 0, len(sc.low), k, nextTag, false
+				nextTag, prevLower = false, false
+			}
+			if unicode.IsUpper(r) {
+				upper++
+			} else {
+				lower++
+			}
+			if unicode.Is(unicode.Latin, r) {
+				sc.latin++
+			} else {
+				sc.other++
+			}
+			sc.low = utf8.AppendRune(sc.low, unicode.ToLower(r))
+		case r >= 0x80 && unicode.IsDigit(r):
+			if inWord {
+				sc.low = utf8.AppendRune(sc.low, r)
+			}
+		default:
+			end(k)
+			if r >= 0x2000 {
+				if v, ok := lx.emoji[r]; ok {
+					sc.toks = append(sc.toks, tok{kind: kindEmoji, val: v})
+				}
+			}
+		}
+		k += n
+	}
+	end(e)
+}
+
+// emoticon tokenizes c when it is a whole emoticon such as ":)" or "<3",
+// possibly followed by sentence punctuation.
+func (sc *scratch) emoticon(c string, lx *lexicon) bool {
+	if len(c) > 12 {
+		return false
+	}
+	var low [12]byte
+	n := len(c)
+	for i := 0; i < n; i++ {
+		b := c[i]
+		if b >= utf8.RuneSelf {
+			return false
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		low[i] = b
+	}
+	buf := c
+	for trim := n; trim > 0; trim-- {
+		v, ok := lx.emoticons[c[:trim]]
+		if !ok {
+			v, ok = lx.emoticons[string(low[:trim])]
+		}
+		if ok {
+			for _, b := range []byte(buf[trim:n]) {
+				switch b {
+				case '!':
+					sc.exclaim++
+				case '?':
+					sc.question++
+				case '.', ',':
+				default:
+					return false
+				}
+			}
+			sc.toks = append(sc.toks, tok{kind: kindEmoji, val: v})
+			if trim < n {
+				sc.brk()
+			}
+			return true
+		}
+		if b := c[trim-1]; b != '.' && b != '!' && b != '?' && b != ',' {
+			return false
+		}
+	}
+	return false
+}
+
+func (sc *scratch) brk() {
+	if len(sc.toks) > 0 && sc.toks[len(sc.toks)-1].kind != kindBreak {
+		sc.toks = append(sc.toks, tok{kind: kindBreak})
+	}
+}
+
+func hex4(s string) (rune, bool) {
+	var r rune
+	for i := 0; i < 4; i++ {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case 'a' <= c && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	if r >= 0xD800 && r <= 0xDFFF {
+		return utf8.RuneError, true
+	}
+	return r, true
+}
+
+// entityLen is the length of an HTML entity ("&amp;", "&#39;") at the start
+// of s, or 0.
+func entityLen(s string) int {
+	for i := 1; i < len(s) && i <= 8; i++ {
+		c := s[i]
+		if c == ';' {
+			if i > 1 {
+				return i + 1
+			}
+			return 0
+		}
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '#') {
+			return 0
+		}
+	}
+	return 0
+}
+
+// detect returns the index of the text's language, or -1 when the text is
+// in a script no lexicon covers. Each function word votes for the languages
+// that list it; a language other than the fallback must win clearly.
+func (sc *scratch) detect(lx *lexicon) int {
+	var counts [64]int32
+	for _, t := range sc.toks {
+		if t.kind != kindWord {
+			continue
+		}
+		m := lx.detect[string(sc.low[t.start:t.end])]
+		for m != 0 {
+			counts[bits.TrailingZeros64(m)]++
+			m &= m - 1
+		}
+	}
+	best := lx.fallback
+	for i := range lx.langs {
+		if counts[i] > counts[best] {
+			best = i
+		}
+	}
+	if best != lx.fallback {
+		if n := int(counts[best]); n < 2 && 2*n < sc.words {
+			best = lx.fallback
+		}
+	}
+	if counts[best] == 0 && sc.other > sc.latin {
+		return -1
+	}
+	return best
+}
+
+// lookupWord finds a word, trying the spellings social text bends it into:
+// stretched letters ("gooood") and a possessive "'s".
+func (sc *scratch) lookupWord(w []byte, l *language) (id int32, elong bool) {
+	if id := l.lookup(string(w)); id >= 0 {
+		return id, false
+	}
+	if stretched(w) {
+		for _, keep := range []int{2, 1} {
+			sc.tmp = squeeze(sc.tmp[:0], w, keep)
+			if id := l.lookup(string(sc.tmp)); id >= 0 {
+				return id, true
+			}
+		}
+	}
+	if n := len(w); n > 2 && w[n-2] == '\'' && w[n-1] == 's' {
+		return l.lookup(string(w[:n-2])), false
+	}
+	return -1, false
+}
+
+func stretched(w []byte) bool {
+	for i := 2; i < len(w); i++ {
+		if w[i] == w[i-1] && w[i] == w[i-2] && w[i] >= 'a' {
+			return true
+		}
+	}
+	return false
+}
+
+// squeeze appends w to dst with every run of a letter cut to keep letters.
+func squeeze(dst, w []byte, keep int) []byte {
+	run := 0
+	for i, c := range w {
+		if i > 0 && c == w[i-1] {
+			run++
+		} else {
+			run = 1
+		}
+		if run <= keep {
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+func (sc *scratch) matches(i int, rest []string) bool {
+	if i+len(rest) > len(sc.toks) {
+		return false
+	}
+	for j, w := range rest {
+		t := sc.toks[i+j]
+		if t.kind != kindWord || string(sc.low[t.start:t.end]) != w {
+			return false
+		}
+	}
+	return true
+}
+
+func (sc *scratch) addWord(it item, id int32, w []byte, l *language) {
+	if id >= 0 {
+		e := &l.entries[id]
+		it.val, it.mod, it.neg, it.contrast = e.valence, e.modifier, e.negator, e.contrast
+	}
+	if n := len(w); !it.neg && n > 3 && w[n-3] == 'n' && w[n-2] == '\'' && w[n-1] == 't' {
+		it.neg = true
+	}
+	sc.items = append(sc.items, it)
+}
+
+// score sums the adjusted valences of the text's tokens in language l.
+func (sc *scratch) score(text string, l *language) float64 {
+	sc.items = sc.items[:0]
+	for i := 0; i < len(sc.toks); i++ {
+		t := sc.toks[i]
+		switch t.kind {
+		case kindBreak:
+			sc.items = append(sc.items, item{brk: true})
+			continue
+		case kindEmoji:
+			sc.items = append(sc.items, item{val: t.val})
+			continue
+		}
+		w := sc.low[t.start:t.end]
+		id, elong := sc.lookupWord(w, l)
+		if id >= 0 {
+			for _, p := range l.entries[id].phrases {
+				if sc.matches(i+1, p.rest) {
+					id = p.id
+					i += len(p.rest)
+					break
+				}
+			}
+		}
+		if id < 0 && t.camel {
+			sc.camelParts(text[t.ostart:t.oend], l)
+			continue
+		}
+		sc.addWord(item{caps: t.caps, elong: elong}, id, w, l)
+	}
+	items := sc.items
+	mixedCaps := sc.capsWords > 0 && sc.capsWords < sc.words
+	lastContrast := -1
+	for i, it := range items {
+		if it.contrast {
+			lastContrast = i
+		}
+	}
+	var sum float64
+	for i, it := range items {
+		v := it.val
+		if v == 0 {
+			continue
+		}
+		if it.neg && ownValenceNegated(items, i) {
+			continue // "no problem": the negator's own valence gives way
+		}
+		sign := 1.0
+		if v < 0 {
+			sign = -1
+		}
+		if it.caps && mixedCaps {
+			v += sign * capsBoost
+		}
+		if it.elong {
+			v += sign * elongBoost
+		}
+		negated := false
+		for k := 1; k <= scopeWords && i-k >= 0; k++ {
+			p := items[i-k]
+			if p.brk || p.contrast {
+				break
+			}
+			if p.mod != 0 {
+				m := p.mod * (1 - modifierDecay*float64(k-1))
+				if p.caps && mixedCaps {
+					if m > 0 {
+						m += capsBoost
+					} else {
+						m -= capsBoost
+					}
+				}
+				v += sign * m
+			}
+			if p.neg {
+				negated = true
+			}
+		}
+		if negated && !it.neg {
+			v *= negationFactor
+		}
+		switch {
+		case lastContrast < 0:
+		case i < lastContrast:
+			v *= beforeContrast
+		case i > lastContrast:
+			v *= afterContrast
+		}
+		sum += v
+	}
+	if sum != 0 {
+		emph := exclaimBoost * float64(min(sc.exclaim, 4))
+		if sc.question > 1 {
+			emph += min(questionBoost*float64(sc.question), 0.96)
+		}
+		if sum > 0 {
+			sum += emph
+		} else {
+			sum -= emph
+		}
+	}
+	return sum
+}
+
+// ownValenceNegated reports whether the negator at i has a sentiment word in
+// its scope, which then carries the sentiment instead.
+func ownValenceNegated(items []item, i int) bool {
+	for k := 1; k <= scopeWords && i+k < len(items); k++ {
+		n := items[i+k]
+		if n.brk || n.contrast {
+			return false
+		}
+		if n.val != 0 && !n.neg {
+			return true
+		}
+	}
+	return false
+}
+
+// camelParts scores the words of a hashtag like "#NeverAgain" one by one.
+func (sc *scratch) camelParts(tag string, l *language) {
+	start := 0
+	flush := func(end int) {
+		if end <= start {
+			return
+		}
+		from := len(sc.low)
+		for i := start; i < end; i++ {
+			c := tag[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			sc.low = append(sc.low, c)
+		}
+		w := sc.low[from:]
+		id, _ := sc.lookupWord(w, l)
+		sc.addWord(item{}, id, w, l)
+	}
+	for i := 1; i < len(tag); i++ {
+		c, p := tag[i], tag[i-1]
+		if 'A' <= c && c <= 'Z' && 'a' <= p && p <= 'z' {
+			flush(i)
+			start = i
+		}
+	}
+	flush(len(tag))
+}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+
+	"ripple/internal/server"
+	"ripple/internal/store"
+)
+
+func cmdServe(ctx context.Context, s stdio, args []string) error {
+	fs := newFlagSet(s, "serve", "serve [--data DIR] [--addr HOST:PORT]\n\nServes the collection API (/v1/batch, /v1/track, ...), the web app, /healthz and /metrics\nuntil interrupted; on SIGINT or SIGTERM it finishes requests in flight and commits them.")
+	data := fs.String("data", "ripple-data", "data directory holding the embedded database")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	log, err := newLogger(s, *level)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return serve(ctx, s, st, *addr, log, nil)
+}
+
+// serve runs the server on addr; ready, when set, is called with the bound
+// address once it accepts connections.
+func serve(ctx context.Context, s stdio, st *store.Store, addr string, log *slog.Logger, ready func(string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := server.New(st, log)
+	log.Info("ripple listening", "addr", "http://"+ln.Addr().String(), "data", st.Dir())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	return srv.Serve(ctx, ln)
+}
+
+// openStore opens the data directory, explaining what to do when a running
+// server holds it.
+func openStore(ctx context.Context, dir string) (*store.Store, error) {
+	st, err := store.Open(ctx, dir)
+	if errors.Is(err, store.ErrLocked) {
+		return nil, fmt.Errorf("%s is in use by a running Ripple server (DuckDB allows one process per database file): stop the server first, or work through its web app and API", dir)
+	}
+	return st, err
+}
+
+func newLogger(s stdio, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %q is not debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewTextHandler(s.err, &slog.HandlerOptions{Level: l})), nil
+}

@@ -1,0 +1,251 @@
+package collect
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"ripple/internal/event"
+	"ripple/internal/metrics"
+	"ripple/internal/store"
+)
+
+// Keys resolves a write key's secret to its workspace id, or fails with
+// store.ErrNotFound for an unknown or revoked key.
+type Keys interface {
+	WorkspaceForKey(ctx context.Context, secret string) (string, error)
+}
+
+// Handler serves the collection endpoints under /v1/.
+type Handler struct {
+	keys    Keys
+	batcher *Batcher
+	log     *slog.Logger
+	now     func() time.Time
+
+	cache sync.Map // secret -> cachedKey: a key is looked up once per keyTTL, not per request
+
+	accepted *metrics.Counter
+	rejects  *metrics.Registry
+	latency  *metrics.Registry
+}
+
+type cachedKey struct {
+	workspace string
+	ok        bool
+	at        time.Time
+}
+
+// keyTTL bounds how long a revoked key keeps working.
+const keyTTL = 5 * time.Second
+
+// NewHandler returns the collection API.
+func NewHandler(keys Keys, b *Batcher, reg *metrics.Registry, log *slog.Logger) *Handler {
+	return &Handler{
+		keys: keys, batcher: b, log: log, now: time.Now,
+		accepted: reg.Counter("ripple_events_accepted_total", "Events accepted by the collection API."),
+		rejects:  reg, latency: reg,
+	}
+}
+
+// Register adds the endpoints to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	for path, typ := range map[string]event.Type{
+		"/v1/batch": "", "/v1/track": event.Track, "/v1/identify": event.Identify, "/v1/page": event.Page,
+		"/v1/screen": event.Screen, "/v1/group": event.Group, "/v1/alias": event.Alias,
+	} {
+		name := strings.TrimPrefix(path, "/v1/")
+		lat := h.latency.Histogram("ripple_collect_request_seconds", "Collection request latency, until durable.", "endpoint", name)
+		mux.HandleFunc("POST "+path, func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			h.serve(w, r, typ)
+			lat.Observe(time.Since(start))
+		})
+		mux.HandleFunc("OPTIONS "+path, preflight)
+	}
+}
+
+// apiError is a client-facing failure: a status and a message naming the
+// field and the reason.
+type apiError struct {
+	status int
+	reason string // metric label
+	msg    string
+	limit  int
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, typ event.Type) {
+	cors(w)
+	err := h.collect(r, typ)
+	if err == nil {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"success":true}`)
+		return
+	}
+	var ae *apiError
+	switch {
+	case errors.As(err, &ae):
+	case errors.Is(err, ErrOverloaded):
+		w.Header().Set("Retry-After", "1")
+		ae = &apiError{status: http.StatusTooManyRequests, reason: "overload", msg: "ingest queue is full, retry later"}
+	default:
+		h.log.Error("collect: storing events", "err", err)
+		ae = &apiError{status: http.StatusServiceUnavailable, reason: "store", msg: "events could not be stored, retry later"}
+		w.Header().Set("Retry-After", "1")
+	}
+	h.rejects.Counter("ripple_collect_rejects_total", "Collection requests rejected, by reason.", "reason", ae.reason).Add(1)
+	body := map[string]any{"success": false, "error": ae.msg}
+	if ae.limit > 0 {
+		body["limit"] = ae.limit
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(ae.status)
+	json.NewEncoder(w).Encode(body)
+}
+
+// envelope is the outer object of any collection request.
+type envelope struct {
+	Batch    []json.RawMessage `json:"batch"`
+	WriteKey string            `json:"writeKey"`
+	SentAt   string            `json:"sentAt"`
+	Context  json.RawMessage   `json:"context"`
+}
+
+func (h *Handler) collect(r *http.Request, typ event.Type) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	var env envelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return &apiError{status: 400, reason: "json", msg: "body: is not a valid JSON object: " + err.Error()}
+	}
+	key, _, ok := r.BasicAuth()
+	if !ok || key == "" {
+		key = env.WriteKey
+	}
+	workspace, err := h.workspace(r.Context(), key)
+	if err != nil {
+		return err
+	}
+
+	received := h.now().UTC()
+	defaults := event.Defaults{Type: typ, Context: env.Context}
+	if env.SentAt != "" {
+		if defaults.SentAt, err = time.Parse(time.RFC3339Nano, env.SentAt); err != nil {
+			return &apiError{status: 400, reason: "invalid", msg: fmt.Sprintf("sentAt: %q is not an ISO 8601 time", env.SentAt)}
+		}
+	}
+	raws := env.Batch
+	index := 0
+	if typ != "" {
+		raws, index = []json.RawMessage{body}, -1
+	} else if env.Batch == nil {
+		return &apiError{status: 400, reason: "invalid", msg: "batch: is required and must be an array of messages"}
+	}
+	msgs := make([]event.Message, len(raws))
+	for i, raw := range raws {
+		if index >= 0 {
+			index = i
+		}
+		m, err := event.Parse(raw, index, received, defaults)
+		if err == nil {
+			err = event.Enrich(&m, index)
+		}
+		if err != nil {
+			if len(raw) > event.MaxMessageBytes {
+				return &apiError{status: 400, reason: "message_size", msg: err.Error(), limit: event.MaxMessageBytes}
+			}
+			return &apiError{status: 400, reason: "invalid", msg: err.Error()}
+		}
+		m.Workspace = workspace
+		msgs[i] = m
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	if err := h.batcher.Submit(r.Context(), msgs); err != nil {
+		return err
+	}
+	h.accepted.Add(int64(len(msgs)))
+	return nil
+}
+
+// workspace authenticates a write key, caching answers briefly so a busy
+// client costs one lookup per keyTTL.
+func (h *Handler) workspace(ctx context.Context, key string) (string, error) {
+	unauthorized := &apiError{status: http.StatusUnauthorized, reason: "auth", msg: "write key: missing or not valid"}
+	if key == "" {
+		return "", unauthorized
+	}
+	now := h.now()
+	if c, ok := h.cache.Load(key); ok && now.Sub(c.(cachedKey).at) < keyTTL {
+		if !c.(cachedKey).ok {
+			return "", unauthorized
+		}
+		return c.(cachedKey).workspace, nil
+	}
+	ws, err := h.keys.WorkspaceForKey(ctx, key)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	h.cache.Store(key, cachedKey{workspace: ws, ok: err == nil, at: now})
+	if err != nil {
+		return "", unauthorized
+	}
+	return ws, nil
+}
+
+// ForgetKeys drops cached key answers, e.g. right after a revocation.
+func (h *Handler) ForgetKeys() { h.cache.Clear() }
+
+// readBody reads the request body within Segment's 500 KB batch limit,
+// gunzipping whenever Content-Encoding says gzip, whatever the Content-Type
+// (RudderStack's Node SDK labels gzip bodies as form-encoded).
+func readBody(r *http.Request) ([]byte, error) {
+	tooBig := &apiError{status: 400, reason: "batch_size", msg: fmt.Sprintf("body: is over the batch limit of %d bytes (500 KB)", event.MaxBatchBytes), limit: event.MaxBatchBytes}
+	var src io.Reader = r.Body
+	if strings.EqualFold(strings.TrimSpace(r.Header.Get("Content-Encoding")), "gzip") {
+		zr, err := gzip.NewReader(io.LimitReader(r.Body, event.MaxBatchBytes+1))
+		if err != nil {
+			return nil, &apiError{status: 400, reason: "gzip", msg: "body: Content-Encoding is gzip but the body is not gzip: " + err.Error()}
+		}
+		defer zr.Close()
+		src = zr
+	}
+	body, err := io.ReadAll(io.LimitReader(src, event.MaxBatchBytes+1))
+	if err != nil {
+		return nil, &apiError{status: 400, reason: "read", msg: "body: could not be read: " + err.Error()}
+	}
+	if len(body) > event.MaxBatchBytes {
+		return nil, tooBig
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, &apiError{status: 400, reason: "invalid", msg: "body: is empty"}
+	}
+	return body, nil
+}
+
+// cors lets browser tracking snippets on the business's own sites post here.
+func cors(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Content-Encoding")
+	h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
+}
+
+func preflight(w http.ResponseWriter, r *http.Request) {
+	cors(w)
+	w.WriteHeader(http.StatusNoContent)
+}

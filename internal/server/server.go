@@ -1,0 +1,83 @@
+// Package server owns Ripple's HTTP server: it wires the collection API, the
+// web app and the operational endpoints onto one mux, and shuts down without
+// losing an acknowledged event.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"ripple/internal/collect"
+	"ripple/internal/metrics"
+	"ripple/internal/store"
+)
+
+// Server is a running Ripple instance over one store.
+type Server struct {
+	Store   *store.Store
+	Metrics *metrics.Registry
+	Collect *collect.Handler
+	Mux     *http.ServeMux
+	log     *slog.Logger
+	batcher *collect.Batcher
+}
+
+// New builds the server's routes over st.
+func New(st *store.Store, log *slog.Logger) *Server {
+	reg := metrics.New()
+	b := collect.NewBatcher(st, reg, 4096, 20000)
+	s := &Server{Store: st, Metrics: reg, log: log, batcher: b, Mux: http.NewServeMux()}
+	s.Collect = collect.NewHandler(st, b, reg, log)
+	s.Collect.Register(s.Mux)
+	s.Mux.HandleFunc("GET /healthz", s.healthz)
+	s.Mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		reg.WriteTo(w)
+	})
+	return s
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.Store.DB().PingContext(ctx); err != nil {
+		http.Error(w, "store: "+err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write([]byte(`{"status":"ok"}`))
+}
+
+// Serve answers on ln until ctx is done, then stops taking requests, lets the
+// ones in flight finish (each waits for its commit) and flushes the last group.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.Mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		s.batcher.Close()
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := hs.Shutdown(shutdownCtx)
+	s.batcher.Close()
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	return nil
+}

@@ -11,35 +11,28 @@ import (
 	"ripple/internal/event"
 )
 
-// AppendResult says what an append stored.
-type AppendResult struct {
-	Inserted int
-	// Duplicate holds, for each message, whether it was already stored (or
-	// repeated earlier in the same call) and so was skipped.
-	Duplicate []bool
-}
-
 // AppendEvents stores msgs durably, skipping any message whose (workspace,
 // message id) is already stored: clients retry, and a retried batch must not
-// count twice. When it returns nil the rows are committed.
-func (s *Store) AppendEvents(ctx context.Context, msgs []event.Message) (AppendResult, error) {
+// count twice. It returns how many were new; when it returns a nil error
+// those rows are committed.
+func (s *Store) AppendEvents(ctx context.Context, msgs []event.Message) (int, error) {
 	s.appendMu.Lock()
 	defer s.appendMu.Unlock()
 
-	res := AppendResult{Duplicate: make([]bool, len(msgs))}
+	dup := make([]bool, len(msgs))
 	hashes := make([]uint64, len(msgs))
 	fresh := make(map[uint64]struct{}, len(msgs))
 	for i := range msgs {
 		h := s.dedup.hash(msgs[i].Workspace, msgs[i].MessageID)
 		hashes[i] = h
 		if _, seen := fresh[h]; seen || s.dedup.has(h) {
-			res.Duplicate[i] = true
+			dup[i] = true
 			continue
 		}
 		fresh[h] = struct{}{}
 	}
 	if len(fresh) == 0 {
-		return res, nil
+		return 0, nil
 	}
 	err := s.rawConn(ctx, func(dc driver.Conn) error {
 		a, err := duckdb.NewAppenderFromConn(dc, "", "events")
@@ -47,7 +40,7 @@ func (s *Store) AppendEvents(ctx context.Context, msgs []event.Message) (AppendR
 			return err
 		}
 		for i := range msgs {
-			if res.Duplicate[i] {
+			if dup[i] {
 				continue
 			}
 			if err := a.AppendRow(row(&msgs[i])...); err != nil {
@@ -58,15 +51,14 @@ func (s *Store) AppendEvents(ctx context.Context, msgs []event.Message) (AppendR
 		return a.Close() // flushes and commits
 	})
 	if err != nil {
-		return AppendResult{}, fmt.Errorf("store: append events: %w", err)
+		return 0, fmt.Errorf("store: append events: %w", err)
 	}
 	for i, h := range hashes {
-		if !res.Duplicate[i] {
+		if !dup[i] {
 			s.dedup.add(h)
-			res.Inserted++
 		}
 	}
-	return res, nil
+	return len(fresh), nil
 }
 
 // row is a message in the events table's column order.

@@ -7,8 +7,10 @@
 // scale (√ for counts, arcsin √ for shares, so that Poisson and binomial
 // noise have roughly the same spread at every level):
 //
-//   - the level is the median of the last day of values, so a spike does not
-//     move it and a lasting level shift is absorbed within about half a day;
+//   - the level is the interquartile mean of the last day of values, so a
+//     spike does not move it and a lasting level shift is absorbed within
+//     a day (a plain median would not do: the values of a daily cycle are
+//     spread out, and one outlier moves their median by a whole rank);
 //   - the seasonal ratio of an interval is the median, over the last four
 //     weeks, of value/level at the same hour of the week (or, in the first
 //     two weeks, the same hour of the day over the last seven days);
@@ -113,8 +115,9 @@ type Config struct {
 	// DefaultThreshold.
 	Threshold float64
 	// MinHistory is the number of points pushed before any alert; 0 means
-	// two weeks of intervals when the interval allows weekly seasonality,
-	// else two days, else 48 points.
+	// two weeks and a day of intervals when the interval allows weekly
+	// seasonality (360 hourly points), else three days, else the level
+	// window (48 points).
 	MinHistory int
 	// Direction is Up (the zero value), Down or Both.
 	Direction Direction
@@ -164,8 +167,17 @@ const (
 	minResiduals = 24    // residuals needed before the spread is trusted
 	minScaleObs  = 64    // smallest residual window
 	maxScaleObs  = 1024
+	dayParts     = 4 // parts of the day with their own spread
+	learnClip    = 2 // robust z beyond which a value is clipped before learning
 	// madScale turns a MAD into a standard deviation for normal noise.
 	madScale = 1.4826
+	// runLen points with a sustained deviation add up: a level shift too
+	// small to flag one interval is flagged when the mean of the last runLen
+	// clipped scores, times √runLen, passes the threshold.
+	runLen = 4
+	// runClip bounds each score in that mean (as a share of the threshold),
+	// so one huge spike does not flag the quiet intervals after it.
+	runClip = 0.75
 )
 
 // Detector scores a series one interval at a time. It is not safe for
@@ -183,12 +195,18 @@ type Detector struct {
 	dailyN, weeklyN []uint32  // ratios ever stored per slot
 
 	level *window // stabilised values of the last day
-	resid *window // recent residuals on the stabilised scale
+	// resid holds recent residuals on the stabilised scale, one window per
+	// part of the day: noise that grows with the level (overdispersion) is
+	// larger by day than by night, and one pooled spread would flag the day.
+	resid []*window
 
+	recent  [runLen]float64 // clipped scores of the last runLen scored points
+	scored  int
 	n       int
 	last    time.Time
-	runSign int
+	runSign int // +1 or -1 during a run, else 0
 	runFrom time.Time
+	runLen  int
 }
 
 // epoch is a Monday at midnight UTC, so that slot 0 of a week starts there.
@@ -229,16 +247,25 @@ func New(cfg Config) *Detector {
 	}
 	if d.minHistory == 0 {
 		switch {
+		// Ratios are learnt once the level window is full, so every slot
+		// has two weeks (or two days) of them after this many points.
 		case d.weeklyP > 0:
-			d.minHistory = 2 * d.weeklyP
+			d.minHistory = 2*d.weeklyP + levelN
 		case d.dailyP > 0:
-			d.minHistory = 2 * d.dailyP
+			d.minHistory = 2*d.dailyP + levelN
 		default:
 			d.minHistory = levelN
 		}
 	}
 	d.level = newWindow(levelN)
-	d.resid = newWindow(min(max(scaleN, minScaleObs), maxScaleObs))
+	parts := 1
+	if d.dailyP >= 4*dayParts {
+		parts = dayParts
+	}
+	d.resid = make([]*window, parts)
+	for i := range d.resid {
+		d.resid[i] = newWindow(min(max(2*scaleN/parts, minScaleObs), maxScaleObs))
+	}
 	if d.dailyP > 0 {
 		d.daily = make([]float64, d.dailyP*daysKept)
 		d.dailyN = make([]uint32, d.dailyP)
@@ -284,45 +311,84 @@ func (d *Detector) Push(t time.Time, v float64) (Alert, bool) {
 	var (
 		alert   Alert
 		flagged bool
+		learn   = y // what the seasonal profile and the level learn
 	)
 	if d.level.full() {
-		lvl := d.level.median()
+		lvl := d.level.midMean()
 		ws, ds := d.slots(t)
-		ratio, ok := d.seasonalRatio(ws, ds)
-		if ok {
+		if ratio, ok := d.seasonalRatio(ws, ds); ok {
 			want := lvl * ratio
 			e := y - want
-			if d.n >= d.minHistory && d.resid.len() >= minResiduals {
-				z := e / max(madScale*d.resid.mad(), d.floor)
-				alert, flagged = d.judge(t, z, v, want)
+			rw := d.resid[0]
+			if len(d.resid) > 1 {
+				rw = d.resid[ds*len(d.resid)/d.dailyP]
+			}
+			if rw.len() >= minResiduals {
+				sigma := max(madScale*rw.mad(), d.floor)
+				z := d.sustained(e / sigma)
+				d.track(t, z)
+				if d.n >= d.minHistory {
+					alert, flagged = d.judge(t, z, v, want)
+				}
+				// A short excursion is learnt clipped, so that a spike
+				// teaches neither the level nor next week's profile; a
+				// run that lasts is a new normal and is learnt as it is.
+				if d.runLen < runLen {
+					learn = want + max(-learnClip, min(learnClip, e/sigma))*sigma
+				}
 			}
 			if !math.IsInf(e, 0) {
-				d.resid.push(e)
+				rw.push(e)
 			}
 		}
-		if r := y / lvl; !math.IsInf(r, 0) {
+		if r := learn / lvl; !math.IsInf(r, 0) && !math.IsNaN(r) {
 			d.store(ws, ds, r)
 		}
 	}
-	d.level.push(y)
+	d.level.push(learn)
 	d.n++
 	d.last = t
 	return alert, flagged
 }
 
-func (d *Detector) judge(t time.Time, z, v, want float64) (Alert, bool) {
+// sustained returns z, or the score of the last runLen points taken
+// together when that is larger in magnitude.
+func (d *Detector) sustained(z float64) float64 {
+	c := runClip * d.threshold
+	d.recent[d.scored%runLen] = max(-c, min(c, z))
+	d.scored++
+	if d.scored < runLen {
+		return z
+	}
+	var sum float64
+	for _, r := range d.recent {
+		sum += r
+	}
+	if w := sum / math.Sqrt(runLen); math.Abs(w) > math.Abs(z) {
+		return w
+	}
+	return z
+}
+
+// track follows the current run: consecutive intervals that deviate by at
+// least half the threshold in the same direction.
+func (d *Detector) track(t time.Time, z float64) {
 	sign := 1
 	if z < 0 {
 		sign = -1
 	}
-	if math.Abs(z) >= d.threshold/2 {
-		if sign != d.runSign {
-			d.runSign, d.runFrom = sign, t
-		}
-	} else {
-		d.runSign = 0
+	switch {
+	case math.Abs(z) < d.threshold/2:
+		d.runSign, d.runLen = 0, 0
+	case sign != d.runSign:
+		d.runSign, d.runFrom, d.runLen = sign, t, 1
+	default:
+		d.runLen++
 	}
-	if math.Abs(z) < d.threshold || (d.dir == Up && sign < 0) || (d.dir == Down && sign > 0) {
+}
+
+func (d *Detector) judge(t time.Time, z, v, want float64) (Alert, bool) {
+	if math.Abs(z) < d.threshold || (d.dir == Up && z < 0) || (d.dir == Down && z > 0) {
 		return Alert{}, false
 	}
 	exp := d.unstabilise(want)

@@ -63,6 +63,21 @@ func (w *window) median() float64 {
 	return (w.sorted[n/2-1] + w.sorted[n/2]) / 2
 }
 
+// midMean returns the mean of the middle half of the window (the
+// interquartile mean), or NaN when it is empty.
+func (w *window) midMean() float64 {
+	n := len(w.sorted)
+	if n == 0 {
+		return math.NaN()
+	}
+	lo, hi := n/4, n-n/4
+	var sum float64
+	for _, v := range w.sorted[lo:hi] {
+		sum += v
+	}
+	return sum / float64(hi-lo)
+}
+
 // mad returns the median absolute deviation from the median (unscaled),
 // or NaN when the window is empty.
 func (w *window) mad() float64 {

@@ -153,8 +153,9 @@ func validate(js []Journey) error {
 	return nil
 }
 
-// maxCount bounds counts so that sums stay finite.
-const maxCount = 1e300
+// maxCount bounds each count and value, far above any real path file, so
+// that sums over any number of journeys stay finite.
+const maxCount = 1e15
 
 func totals(js []Journey) (conv, value float64) {
 	for _, j := range js {

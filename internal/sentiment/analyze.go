@@ -28,13 +28,10 @@ const (
 
 // tok is a token of the first pass, before the language is known.
 type tok struct {
-	kind         uint8
-	caps         bool // ALL CAPS word of two letters or more
-	tag          bool // hashtag
-	camel        bool // hashtag with inner capitals, "#NeverAgain"
-	start, end   int32
-	ostart, oend int32 // the word in the original text
-	val          float64
+	kind       uint8
+	caps       bool // ALL CAPS word of two letters or more
+	start, end int32
+	val        float64
 }
 
 // item is a token of the second pass, with its lexicon facts.
@@ -150,8 +147,13 @@ func (sc *scratch) chunk(text string, s, e int, lx *lexicon) {
 		for len(sc.low) > wstart && sc.low[len(sc.low)-1] == '\'' {
 			sc.low = sc.low[:len(sc.low)-1]
 		}
-		sc.toks = append(sc.toks, tok{kind: kindWord, caps: caps, tag: tag, camel: tag && camel,
-			start: int32(wstart), end: int32(len(sc.low)), ostart: int32(ostrt), oend: int32(k)})
+		if tag && camel {
+			// "#NeverAgain" reads as "never again".
+			sc.low = sc.low[:wstart]
+			sc.camelParts(text[ostrt:k])
+			return
+		}
+		sc.toks = append(sc.toks, tok{kind: kindWord, caps: caps, start: int32(wstart), end: int32(len(sc.low))})
 	}
 	for k := s; k < e; {
 		r, n := decodeAt(text, k)
@@ -196,6 +198,9 @@ func (sc *scratch) chunk(text string, s, e int, lx *lexicon) {
 			if inWord {
 				sc.low = append(sc.low, '\'')
 			}
+		case r == '-' && inWord && k+1 < e && isWordByte(text[k+1]):
+			// "self-cleaning" is one word, as most lexicons list it.
+			sc.low = append(sc.low, '-')
 		case r == '#':
 			end(k)
 			nextTag = true
@@ -244,6 +249,19 @@ func (sc *scratch) chunk(text string, s, e int, lx *lexicon) {
 // emoticon tokenizes c when it is a whole emoticon such as ":)" or "<3",
 // possibly followed by sentence punctuation.
 func (sc *scratch) emoticon(c string, lx *lexicon) bool {
+	if len(c) > 4 && c[0] == '&' && c[2] == 't' && c[3] == ';' && (c[1] == 'l' || c[1] == 'g') {
+		// "&lt;3" is "<3" escaped for HTML.
+		var buf [16]byte
+		if len(c) > len(buf) {
+			return false
+		}
+		buf[0] = '<'
+		if c[1] == 'g' {
+			buf[0] = '>'
+		}
+		n := 1 + copy(buf[1:], c[4:])
+		return sc.emoticon(string(buf[:n]), lx)
+	}
 	if len(c) > 12 {
 		return false
 	}
@@ -294,6 +312,10 @@ func (sc *scratch) brk() {
 	if len(sc.toks) > 0 && sc.toks[len(sc.toks)-1].kind != kindBreak {
 		sc.toks = append(sc.toks, tok{kind: kindBreak})
 	}
+}
+
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 func hex4(s string) (rune, bool) {
@@ -356,10 +378,10 @@ func (sc *scratch) detect(lx *lexicon) int {
 			best = i
 		}
 	}
-	if best != lx.fallback {
-		if n := int(counts[best]); n < 2 && 2*n < sc.words {
-			best = lx.fallback
-		}
+	// Two function words at least: one shared word or name ("la", "na")
+	// must not make a text foreign.
+	if best != lx.fallback && counts[best] < 2 {
+		best = lx.fallback
 	}
 	if counts[best] == 0 && sc.other > sc.latin {
 		return -1
@@ -367,8 +389,8 @@ func (sc *scratch) detect(lx *lexicon) int {
 	return best
 }
 
-// lookupWord finds a word, trying the spellings social text bends it into:
-// stretched letters ("gooood") and a possessive "'s".
+// lookupWord finds a word, trying the spelling social text stretches it
+// into ("gooood").
 func (sc *scratch) lookupWord(w []byte, l *language) (id int32, elong bool) {
 	if id := l.lookup(string(w)); id >= 0 {
 		return id, false
@@ -380,9 +402,6 @@ func (sc *scratch) lookupWord(w []byte, l *language) (id int32, elong bool) {
 				return id, true
 			}
 		}
-	}
-	if n := len(w); n > 2 && w[n-2] == '\'' && w[n-1] == 's' {
-		return l.lookup(string(w[:n-2])), false
 	}
 	return -1, false
 }
@@ -437,7 +456,7 @@ func (sc *scratch) addWord(it item, id int32, w []byte, l *language) {
 }
 
 // score sums the adjusted valences of the text's tokens in language l.
-func (sc *scratch) score(text string, l *language) float64 {
+func (sc *scratch) score(l *language) float64 {
 	sc.items = sc.items[:0]
 	for i := 0; i < len(sc.toks); i++ {
 		t := sc.toks[i]
@@ -459,10 +478,6 @@ func (sc *scratch) score(text string, l *language) float64 {
 					break
 				}
 			}
-		}
-		if id < 0 && t.camel {
-			sc.camelParts(text[t.ostart:t.oend], l)
-			continue
 		}
 		sc.addWord(item{caps: t.caps, elong: elong}, id, w, l)
 	}
@@ -555,13 +570,10 @@ func ownValenceNegated(items []item, i int) bool {
 	return false
 }
 
-// camelParts scores the words of a hashtag like "#NeverAgain" one by one.
-func (sc *scratch) camelParts(tag string, l *language) {
+// camelParts adds the words of a camel-case hashtag body as tokens.
+func (sc *scratch) camelParts(tag string) {
 	start := 0
 	flush := func(end int) {
-		if end <= start {
-			return
-		}
 		from := len(sc.low)
 		for i := start; i < end; i++ {
 			c := tag[i]
@@ -570,9 +582,9 @@ func (sc *scratch) camelParts(tag string, l *language) {
 			}
 			sc.low = append(sc.low, c)
 		}
-		w := sc.low[from:]
-		id, _ := sc.lookupWord(w, l)
-		sc.addWord(item{}, id, w, l)
+		if len(sc.low) > from {
+			sc.toks = append(sc.toks, tok{kind: kindWord, start: int32(from), end: int32(len(sc.low))})
+		}
 	}
 	for i := 1; i < len(tag); i++ {
 		c, p := tag[i], tag[i-1]

@@ -121,7 +121,7 @@ func (a *Analyzer) Analyze(text string) Result {
 	if !l.scored {
 		return Result{Label: Unscored, Lang: l.code}
 	}
-	sum := sc.score(text, l)
+	sum := sc.score(l)
 	s := normalize(sum)
 	return Result{Label: LabelFor(s), Score: s, Lang: l.code}
 }

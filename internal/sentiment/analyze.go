@@ -18,6 +18,9 @@ const (
 	exclaimBoost   = 0.292 // each '!', up to four
 	questionBoost  = 0.18  // each '?' beyond the first, up to 0.96
 	scopeWords     = 3     // how far back a negator or modifier reaches
+	// nameWeight is Ripple's: "Great Lakes" and "The Walking Dead" name
+	// things, they do not judge them.
+	nameWeight = 0.0
 )
 
 const (
@@ -30,6 +33,8 @@ const (
 type tok struct {
 	kind       uint8
 	caps       bool // ALL CAPS word of two letters or more
+	title      bool // Capitalised word
+	initial    bool // first word of a sentence
 	start, end int32
 	val        float64
 }
@@ -43,21 +48,25 @@ type item struct {
 	brk      bool
 	caps     bool
 	elong    bool
+	name     bool // part of a capitalised name, "The Walking Dead"
 }
 
 // scratch is per-call working memory, pooled so that a text costs few
 // allocations.
 type scratch struct {
-	toks      []tok
-	items     []item
-	low       []byte // lowercased words, back to back
-	tmp       []byte
-	words     int
-	capsWords int
-	latin     int
-	other     int
-	exclaim   int
-	question  int
+	toks       []tok
+	items      []item
+	low        []byte // lowercased words, back to back
+	tmp        []byte
+	words      int
+	capsWords  int
+	latin      int
+	other      int
+	exclaim    int
+	question   int
+	sentStart  bool
+	titleWords int
+	names      bool
 }
 
 func decodeAt(s string, i int) (rune, int) {
@@ -81,6 +90,7 @@ func (sc *scratch) tokenize(text string, lx *lexicon) {
 	sc.toks = sc.toks[:0]
 	sc.low = sc.low[:0]
 	sc.words, sc.capsWords, sc.latin, sc.other, sc.exclaim, sc.question = 0, 0, 0, 0, 0, 0
+	sc.sentStart, sc.titleWords = true, 0
 	for i := 0; i < len(text); {
 		r, n := decodeAt(text, i)
 		if isSpace(r) {
@@ -132,6 +142,7 @@ func (sc *scratch) chunk(text string, s, e int, lx *lexicon) {
 		tag, nextTag  bool
 		camel         bool
 		prevLower     bool
+		firstUpper    bool
 	)
 	end := func(k int) {
 		if !inWord {
@@ -153,7 +164,12 @@ func (sc *scratch) chunk(text string, s, e int, lx *lexicon) {
 			sc.camelParts(text[ostrt:k])
 			return
 		}
-		sc.toks = append(sc.toks, tok{kind: kindWord, caps: caps, start: int32(wstart), end: int32(len(sc.low))})
+		sc.toks = append(sc.toks, tok{kind: kindWord, caps: caps, start: int32(wstart), end: int32(len(sc.low)),
+			title: firstUpper && upper == 1 && lower > 0 && !tag, initial: sc.sentStart})
+		if firstUpper && upper == 1 && lower > 0 {
+			sc.titleWords++
+		}
+		sc.sentStart = false
 	}
 	for k := s; k < e; {
 		r, n := decodeAt(text, k)
@@ -174,7 +190,7 @@ func (sc *scratch) chunk(text string, s, e int, lx *lexicon) {
 		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
 			if !inWord {
 				inWord, upper, lower, wstart, ostrt, tag, camel = true, 0, 0, len(sc.low), k, nextTag, false
-				nextTag = false
+				nextTag, firstUpper = false, false
 			}
 			sc.low = append(sc.low, byte(r))
 			if r >= 'a' {
@@ -185,7 +201,7 @@ func (sc *scratch) chunk(text string, s, e int, lx *lexicon) {
 		case r < utf8.RuneSelf && 'A' <= r && r <= 'Z':
 			if !inWord {
 				inWord, upper, lower, wstart, ostrt, tag, camel = true, 0, 0, len(sc.low), k, nextTag, false
-				nextTag, prevLower = false, false
+				nextTag, prevLower, firstUpper = false, false, true
 			}
 			if prevLower {
 				camel = true
@@ -212,11 +228,14 @@ func (sc *scratch) chunk(text string, s, e int, lx *lexicon) {
 			case '?':
 				sc.question++
 			}
+			if r == '!' || r == '?' || r == '.' || r == ':' {
+				sc.sentStart = true
+			}
 			sc.brk()
 		case r >= utf8.RuneSelf && unicode.IsLetter(r):
 			if !inWord {
 				inWord, upper, lower, wstart, ostrt, tag, camel = true, 0, 0, len(sc.low), k, nextTag, false
-				nextTag, prevLower = false, false
+				nextTag, prevLower, firstUpper = false, false, unicode.IsUpper(r)
 			}
 			if unicode.IsUpper(r) {
 				upper++
@@ -431,6 +450,19 @@ func squeeze(dst, w []byte, keep int) []byte {
 	return dst
 }
 
+// inName reports whether the word token at i is a capitalised word inside a
+// run of them, not at the start of a sentence.
+func (sc *scratch) inName(i int) bool {
+	t := sc.toks[i]
+	if !t.title || t.initial {
+		return false
+	}
+	if i > 0 && sc.toks[i-1].kind == kindWord && sc.toks[i-1].title {
+		return true
+	}
+	return i+1 < len(sc.toks) && sc.toks[i+1].kind == kindWord && sc.toks[i+1].title && !sc.toks[i+1].initial
+}
+
 func (sc *scratch) matches(i int, rest []string) bool {
 	if i+len(rest) > len(sc.toks) {
 		return false
@@ -458,6 +490,8 @@ func (sc *scratch) addWord(it item, id int32, w []byte, l *language) {
 // score sums the adjusted valences of the text's tokens in language l.
 func (sc *scratch) score(l *language) float64 {
 	sc.items = sc.items[:0]
+	// Headlines capitalise every word; there capitals mark no name.
+	sc.names = sc.titleWords*2 < sc.words
 	for i := 0; i < len(sc.toks); i++ {
 		t := sc.toks[i]
 		switch t.kind {
@@ -470,6 +504,7 @@ func (sc *scratch) score(l *language) float64 {
 		}
 		w := sc.low[t.start:t.end]
 		id, elong := sc.lookupWord(w, l)
+		name := sc.names && sc.inName(i)
 		if id >= 0 {
 			for _, p := range l.entries[id].phrases {
 				if sc.matches(i+1, p.rest) {
@@ -479,7 +514,7 @@ func (sc *scratch) score(l *language) float64 {
 				}
 			}
 		}
-		sc.addWord(item{caps: t.caps, elong: elong}, id, w, l)
+		sc.addWord(item{caps: t.caps, elong: elong, name: name}, id, w, l)
 	}
 	items := sc.items
 	mixedCaps := sc.capsWords > 0 && sc.capsWords < sc.words
@@ -494,6 +529,9 @@ func (sc *scratch) score(l *language) float64 {
 		v := it.val
 		if v == 0 {
 			continue
+		}
+		if it.name {
+			v *= nameWeight
 		}
 		if it.neg && ownValenceNegated(items, i) {
 			continue // "no problem": the negator's own valence gives way

@@ -33,9 +33,10 @@ var setFiles = []struct {
 	load       func(path string) ([]Example, error)
 	binary     bool
 }{
-	{"vader_tweets", "tweets_GroundTruth.txt", loadRated, false},
+	{"vader_tweets", "tweets_GroundTruth.txt", loadRated(0.05 * 4), false},
+	{"vader_tweets_raw", "tweets_GroundTruth.txt", loadRated(0.05), false},
 	{"tweeteval_val", "tweeteval_val", loadTweetEval, false},
-	{"movie_snippets", "movieReviewSnippets_GroundTruth.txt", loadRated, false},
+	{"movie_snippets", "movieReviewSnippets_GroundTruth.txt", loadRated(0.05 * 4), false},
 	{"uci_amazon", "amazon.json", loadUCI, true},
 	{"uci_imdb", "imdb.json", loadUCI, true},
 	{"uci_yelp", "yelp.json", loadUCI, true},
@@ -56,9 +57,15 @@ func LoadSets(dir string) ([]Set, error) {
 }
 
 // loadRated reads VADER's ground-truth files: id<TAB>mean rating (-4..4)
-// <TAB>text. The usual 3-class labels cut the rating normalised to -1..1 at
-// ±0.05.
-func loadRated(path string) ([]Example, error) {
+// <TAB>text, labelling a text neutral when its rating is within ±cut. The
+// usual cut is 0.05 on the rating normalised to -1..1, that is ±0.2; the
+// published VADER accuracy on the tweets (0.922) is reproduced with ±0.05 on
+// the raw rating instead, so the tweets are measured both ways.
+func loadRated(cut float64) func(path string) ([]Example, error) {
+	return func(path string) ([]Example, error) { return readRated(path, cut) }
+}
+
+func readRated(path string, cut float64) ([]Example, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -81,10 +88,10 @@ func loadRated(path string) ([]Example, error) {
 			return nil, fmt.Errorf("line %d: rating %q: %w", n, parts[1], err)
 		}
 		want := Neutral
-		switch r /= 4; {
-		case r > 0.05:
+		switch {
+		case r > cut:
 			want = Positive
-		case r < -0.05:
+		case r < -cut:
 			want = Negative
 		}
 		ex = append(ex, Example{Text: parts[2], Want: want})

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"ripple/internal/sentiment"
+)
+
+// evaluators lists the engines `ripple eval` can measure, by name.
+var evaluators = map[string]func(ctx context.Context, s stdio, args []string) error{
+	"sentiment": evalSentiment,
+}
+
+// cmdEval measures an engine against public reference data.
+func cmdEval(ctx context.Context, s stdio, args []string) error {
+	names := make([]string, 0, len(evaluators))
+	for n := range evaluators {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintf(s.err, "Usage: ripple eval ENGINE [flags]\n\nEngines: %s\n", strings.Join(names, ", "))
+		if len(args) == 0 {
+			return errUsage
+		}
+		return errHelp
+	}
+	run, ok := evaluators[args[0]]
+	if !ok {
+		fmt.Fprintf(s.err, "ripple eval: unknown engine %q (have: %s)\n", args[0], strings.Join(names, ", "))
+		return errUsage
+	}
+	return run(ctx, s, args[1:])
+}
+
+// evalSentiment prints accuracy, macro-F1, per-class F1 and speed of the
+// sentiment engine on each reference set.
+func evalSentiment(ctx context.Context, s stdio, args []string) error {
+	fs := newFlagSet(s, "eval sentiment", "eval sentiment [--data DIR]")
+	dir := fs.String("data", filepath.Join("..", "shared", "data", "sentiment"), "folder holding the reference sentiment sets")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	sets, err := sentiment.LoadSets(*dir)
+	if err != nil {
+		return fmt.Errorf("eval sentiment: %w", err)
+	}
+	a, err := sentiment.New()
+	if err != nil {
+		return err
+	}
+	var reps []sentiment.Report
+	for _, set := range sets {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		reps = append(reps, a.Evaluate(set))
+	}
+	return printReports(s.out, reps)
+}
+
+func printReports(w io.Writer, reps []sentiment.Report) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "set\tclasses\ttexts\tunscored\taccuracy\tmacro-F1\tF1 pos\tF1 neu\tF1 neg\ttexts/s\t")
+	for _, r := range reps {
+		classes, neu, neg := "3", fmt.Sprintf("%.3f", r.F1[1]), fmt.Sprintf("%.3f", r.F1[2])
+		if r.Binary {
+			classes, neg = "2", "-"
+			neu = fmt.Sprintf("%.3f", r.F1[1]) + "*"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.3f\t%.3f\t%.3f\t%s\t%s\t%.0f\t\n",
+			r.Set, classes, r.N, r.Unscored, r.Accuracy, r.MacroF1, r.F1[0], neu, neg, r.TextsPerSec)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(w, "2-class sets score positive against not positive; * is the F1 of \"not positive\".")
+	return err
+}

@@ -107,8 +107,8 @@ func InferInterval(sorted []Row) (time.Duration, error) {
 
 // Flag is a flagged row and its alert.
 type Flag struct {
-	Row
-	Alert
+	Row   Row
+	Alert Alert
 }
 
 // Report is the outcome of Detect.

@@ -28,8 +28,7 @@ func (w *window) full() bool { return len(w.ring) == cap(w.ring) }
 func (w *window) push(v float64) {
 	if !w.full() {
 		w.ring = append(w.ring, v)
-		j, _ := slices.BinarySearch(w.sorted, v)
-		w.sorted = slices.Insert(w.sorted, j, v)
+		w.sorted = slices.Insert(w.sorted, lowerBound(w.sorted, v), v)
 		return
 	}
 	old := w.ring[w.head]
@@ -39,8 +38,8 @@ func (w *window) push(v float64) {
 		w.head = 0
 	}
 	s := w.sorted
-	i, _ := slices.BinarySearch(s, old) // s[i] == old
-	j, _ := slices.BinarySearch(s, v)
+	i := lowerBound(s, old) // s[i] == old
+	j := lowerBound(s, v)
 	// Replace s[i] by v with a single shift of the values between them.
 	if j > i {
 		copy(s[i:j-1], s[i+1:j])
@@ -98,15 +97,14 @@ func (w *window) mad() float64 {
 // binary search on how many come from the lower side.
 func (w *window) kthDistance(m float64, k int) float64 {
 	s := w.sorted
-	p, _ := slices.BinarySearch(s, m) // s[:p] < m <= s[p:]
+	p := lowerBound(s, m) // s[:p] < m <= s[p:]
+	// left(j) = m - s[p-1-j], right(j) = s[p+j] - m, both ascending in j.
 	nl, nr := p, len(s)-p
-	left := func(j int) float64 { return m - s[p-1-j] }
-	right := func(j int) float64 { return s[p+j] - m }
 	take := k + 1
 	lo, hi := max(0, take-nr), min(take, nl)
 	for lo < hi {
-		a := (lo + hi) / 2
-		if left(a) < right(take-a-1) {
+		a := int(uint(lo+hi) >> 1)
+		if m-s[p-1-a] < s[p+take-a-1]-m {
 			lo = a + 1
 		} else {
 			hi = a
@@ -114,10 +112,25 @@ func (w *window) kthDistance(m float64, k int) float64 {
 	}
 	v := math.Inf(-1)
 	if lo > 0 {
-		v = left(lo - 1)
+		v = m - s[p-lo]
 	}
 	if take-lo > 0 {
-		v = max(v, right(take-lo-1))
+		v = max(v, s[p+take-lo-1]-m)
 	}
 	return v
+}
+
+// lowerBound returns the first index of s holding a value >= v; s is
+// sorted and free of NaN, which spares the generic search its NaN checks.
+func lowerBound(s []float64, v float64) int {
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s[m] < v {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }

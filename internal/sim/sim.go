@@ -93,9 +93,9 @@ func Run(ctx context.Context, cfg Config, emit func(*event.Message) error) (*Tru
 		revenue   float64
 	}
 	var (
-		wg      sync.WaitGroup
-		cfOut   = make([]outcome, len(cfg.Channels))
-		cfErr   = make([]error, len(cfg.Channels))
+		wg    sync.WaitGroup
+		cfOut = make([]outcome, len(cfg.Channels))
+		cfErr = make([]error, len(cfg.Channels))
 	)
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()

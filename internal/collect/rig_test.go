@@ -1,0 +1,178 @@
+package collect_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"ripple/internal/server"
+	"ripple/internal/store"
+)
+
+// rig is a real Ripple server on a loopback port over a fresh store, with
+// one workspace and its write key.
+type rig struct {
+	st   *store.Store
+	srv  *server.Server
+	url  string
+	ws   string
+	key  string
+	stop func()
+}
+
+func newRig(t testing.TB) *rig {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatalf("store.Open: %v", err)
+	}
+	ws, key := newWorkspace(t, st, "Acme")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	srv := server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(sctx, ln) }()
+	r := &rig{st: st, srv: srv, url: "http://" + ln.Addr().String(), ws: ws, key: key}
+	stopped := false
+	r.stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("server stopped with %v", err)
+		}
+		if err := st.Close(); err != nil {
+			t.Errorf("store close: %v", err)
+		}
+	}
+	t.Cleanup(r.stop)
+	return r
+}
+
+func newWorkspace(t testing.TB, st *store.Store, name string) (ws, secret string) {
+	t.Helper()
+	ctx := context.Background()
+	w, err := st.CreateWorkspace(ctx, name, "product")
+	if err != nil {
+		t.Fatalf("CreateWorkspace: %v", err)
+	}
+	_, secret, err = st.CreateWriteKey(ctx, w.ID, "test")
+	if err != nil {
+		t.Fatalf("CreateWriteKey: %v", err)
+	}
+	return w.ID, secret
+}
+
+// stored is one row of the events table, as the tests compare it.
+type stored struct {
+	Workspace, MessageID, Type, UserID, AnonymousID, Event, Name string
+	Properties, Traits, Context                                  string
+	TS, Received                                                 time.Time
+	Original, SentAt                                             sql.NullTime
+}
+
+// rows reads every stored event of a workspace ("" for all), by message id.
+func rows(t testing.TB, st *store.Store, ws string) []stored {
+	t.Helper()
+	q := `SELECT workspace_id, message_id, type, coalesce(user_id, ''), coalesce(anonymous_id, ''),
+		coalesce(event, ''), coalesce(name, ''), coalesce(properties, ''), coalesce(traits, ''), coalesce(context, ''),
+		ts, received_at, original_ts, sent_at
+		FROM events WHERE ? = '' OR workspace_id = ? ORDER BY workspace_id, message_id`
+	rs, err := st.DB().QueryContext(context.Background(), q, ws, ws)
+	if err != nil {
+		t.Fatalf("query events: %v", err)
+	}
+	defer rs.Close()
+	var out []stored
+	for rs.Next() {
+		var s stored
+		if err := rs.Scan(&s.Workspace, &s.MessageID, &s.Type, &s.UserID, &s.AnonymousID, &s.Event, &s.Name,
+			&s.Properties, &s.Traits, &s.Context, &s.TS, &s.Received, &s.Original, &s.SentAt); err != nil {
+			t.Fatalf("scan events: %v", err)
+		}
+		out = append(out, s)
+	}
+	if err := rs.Err(); err != nil {
+		t.Fatalf("read events: %v", err)
+	}
+	return out
+}
+
+// response is a collection API answer.
+type response struct {
+	Status  int
+	Header  http.Header
+	Success bool   `json:"success"`
+	Error   string `json:"error"`
+	Limit   int    `json:"limit"`
+	Body    string
+}
+
+// post sends body to path with the write key as the Basic auth username;
+// gzipped compresses it and says so.
+func post(t testing.TB, url, path, key string, body []byte, gzipped bool) response {
+	t.Helper()
+	if gzipped {
+		body = gz(body)
+	}
+	req, err := http.NewRequest("POST", url+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if gzipped {
+		req.Header.Set("Content-Encoding", "gzip")
+	}
+	if key != "" {
+		req.SetBasicAuth(key, "")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	r := response{Status: resp.StatusCode, Header: resp.Header, Body: string(raw)}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Errorf("POST %s: answer %d is not JSON: %q", path, resp.StatusCode, raw)
+	}
+	r.Status = resp.StatusCode
+	return r
+}
+
+func gz(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t testing.TB, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: still false after %v", what, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

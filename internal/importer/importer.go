@@ -1,0 +1,271 @@
+// Package importer owns file imports: NDJSON files of Segment messages and
+// CSV files of touchpoints, validated exactly as the collection API validates
+// them, parsed in parallel and appended to the store in large ordered chunks.
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"time"
+
+	"ripple/internal/event"
+)
+
+// Sink stores events durably and deduplicated, reporting how many were new.
+type Sink interface {
+	AppendEvents(ctx context.Context, msgs []event.Message) (int, error)
+}
+
+// Format is the layout of an import file.
+type Format string
+
+// The formats Ripple imports.
+const (
+	NDJSON Format = "ndjson"
+	CSV    Format = "csv"
+)
+
+// Options tune an import. Zero values are sensible.
+type Options struct {
+	Workspace   string
+	Format      Format
+	Workers     int              // parsers; default the number of CPUs
+	ChunkRows   int              // lines per parse chunk; default 8192
+	Progress    func(Progress)   // called from the writer after each commit
+	Now         func() time.Time // receivedAt for every message; default time.Now
+	KeepRejects int              // how many rejects to list in the summary; default 100
+}
+
+// Progress is reported as chunks are committed.
+type Progress struct {
+	Lines     int
+	Bytes     int64
+	Accepted  int
+	Duplicate int
+	Rejected  int
+}
+
+// Reject is a line that was not imported, and why.
+type Reject struct {
+	Line   int
+	Reason string
+}
+
+// Summary is the outcome of an import.
+type Summary struct {
+	Lines     int
+	Accepted  int // new events stored
+	Duplicate int // valid events whose message id was already stored
+	Rejected  int
+	Rejects   []Reject // the first KeepRejects rejects, in line order
+	Elapsed   time.Duration
+}
+
+// chunk is a run of consecutive lines and, once parsed, their messages.
+type chunk struct {
+	seq       int
+	firstLine int
+	lineNos   []int // each line's number when lines are not consecutive
+	lines     [][]byte
+	bytes     int64
+	msgs      []event.Message
+	rejects   []Reject
+	err       error
+}
+
+// Import reads r in the given format and appends every valid line to sink.
+// A line that fails validation is counted and listed, never stored; the
+// import goes on. It stops early only if ctx ends or the sink fails.
+func Import(ctx context.Context, r io.Reader, sink Sink, opt Options) (Summary, error) {
+	start := time.Now()
+	if opt.Workspace == "" {
+		return Summary{}, errors.New("import: workspace: is required")
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.NumCPU()
+	}
+	if opt.ChunkRows <= 0 {
+		opt.ChunkRows = 8192
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.KeepRejects == 0 {
+		opt.KeepRejects = 100
+	}
+	var parse func(c *chunk, received time.Time)
+	var read func(ctx context.Context, out chan<- *chunk) error
+	switch opt.Format {
+	case NDJSON, "":
+		parse = func(c *chunk, received time.Time) { parseNDJSON(c, received, opt.Workspace) }
+		read = func(ctx context.Context, out chan<- *chunk) error { return readLines(ctx, r, opt.ChunkRows, out) }
+	case CSV:
+		cr, err := newCSVReader(r)
+		if err != nil {
+			return Summary{}, err
+		}
+		parse = func(c *chunk, received time.Time) { cr.parse(c, received, opt.Workspace) }
+		read = func(ctx context.Context, out chan<- *chunk) error { return cr.read(ctx, opt.ChunkRows, out) }
+	default:
+		return Summary{}, fmt.Errorf("import: format: %q is not ndjson or csv", opt.Format)
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	received := opt.Now().UTC()
+	raw := make(chan *chunk, opt.Workers)
+	parsed := make(chan *chunk, opt.Workers)
+	var readErr error
+	go func() {
+		readErr = read(ctx, raw)
+		close(raw)
+	}()
+	var wg sync.WaitGroup
+	for range opt.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range raw {
+				parse(c, received)
+				select {
+				case parsed <- c:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(parsed)
+	}()
+
+	// Chunks arrive out of order from the workers; commit them in file order
+	// so line numbers in the summary and the stored order follow the file.
+	var sum Summary
+	var prog Progress
+	pending := map[int]*chunk{}
+	next := 0
+	var sinkErr error
+	for c := range parsed {
+		pending[c.seq] = c
+		for {
+			c, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			if sinkErr != nil {
+				continue
+			}
+			n, err := sink.AppendEvents(ctx, c.msgs)
+			if err != nil {
+				sinkErr = err
+				cancel()
+				continue
+			}
+			sum.Lines += len(c.lines)
+			sum.Accepted += n
+			sum.Duplicate += len(c.msgs) - n
+			sum.Rejected += len(c.rejects)
+			for _, rj := range c.rejects {
+				if len(sum.Rejects) < opt.KeepRejects {
+					sum.Rejects = append(sum.Rejects, rj)
+				}
+			}
+			prog = Progress{Lines: sum.Lines, Bytes: prog.Bytes + c.bytes, Accepted: sum.Accepted, Duplicate: sum.Duplicate, Rejected: sum.Rejected}
+			if opt.Progress != nil {
+				opt.Progress(prog)
+			}
+		}
+	}
+	sum.Elapsed = time.Since(start)
+	switch {
+	case sinkErr != nil:
+		return sum, fmt.Errorf("import: %w", sinkErr)
+	case readErr != nil:
+		return sum, fmt.Errorf("import: %w", readErr)
+	}
+	return sum, ctx.Err()
+}
+
+// readLines cuts r into chunks of lines. A line over the message limit is
+// kept short (its reject needs only its length), so memory stays bounded
+// whatever the file holds.
+func readLines(ctx context.Context, r io.Reader, rows int, out chan<- *chunk) error {
+	br := bufio.NewReaderSize(r, 1<<20)
+	seq, line := 0, 1
+	c := &chunk{seq: seq, firstLine: line}
+	var buf []byte // backing store for the chunk's lines
+	for {
+		b, err := br.ReadSlice('\n')
+		n := int64(len(b))
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// Over 1 MiB: far beyond the 32 KB limit; skip the rest of it.
+			for errors.Is(err, bufio.ErrBufferFull) {
+				var more []byte
+				more, err = br.ReadSlice('\n')
+				n += int64(len(more))
+			}
+			b = tooLong
+		}
+		if len(b) > 0 {
+			start := len(buf)
+			buf = append(buf, b...)
+			c.lines = append(c.lines, buf[start:len(buf):len(buf)])
+			c.bytes += n
+			line++
+		}
+		if len(c.lines) == rows || (err != nil && len(c.lines) > 0) {
+			select {
+			case out <- c:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			seq++
+			c = &chunk{seq: seq, firstLine: line}
+			buf = nil
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read line %d: %w", line, err)
+		}
+	}
+}
+
+// tooLong stands in for a line longer than the reader's buffer.
+var tooLong = []byte("\x00too long")
+
+func parseNDJSON(c *chunk, received time.Time, workspace string) {
+	c.msgs = make([]event.Message, 0, len(c.lines))
+	for i, l := range c.lines {
+		line := c.firstLine + i
+		l = bytes.TrimSpace(l)
+		if len(l) == 0 {
+			continue
+		}
+		if bytes.Equal(l, tooLong) {
+			c.rejects = append(c.rejects, Reject{line, fmt.Sprintf("message: is over the limit of %d bytes (32 KB)", event.MaxMessageBytes)})
+			continue
+		}
+		m, err := event.Parse(l, -1, received, event.Defaults{})
+		if err == nil {
+			err = event.Enrich(&m, -1)
+		}
+		if err != nil {
+			c.rejects = append(c.rejects, Reject{line, err.Error()})
+			continue
+		}
+		m.Workspace = workspace
+		c.msgs = append(c.msgs, m)
+	}
+}

@@ -1,0 +1,111 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"ripple/internal/store"
+)
+
+func newStore(t testing.TB) (*store.Store, string) {
+	t.Helper()
+	st, err := store.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ws, err := st.CreateWorkspace(context.Background(), "Acme", "product")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, ws.ID
+}
+
+func TestImportNDJSON(t *testing.T) {
+	st, ws := newStore(t)
+	ctx := context.Background()
+	file := strings.Join([]string{
+		`{"type":"track","event":"Order Completed","userId":"u1","messageId":"m1","timestamp":"2026-10-01T10:00:00Z","properties":{"revenue":20}}`,
+		`{"type":"track","userId":"u1","messageId":"m2"}`,
+		``,
+		`{"type":"page","anonymousId":"a1","messageId":"m3","context":{"page":{"url":"https://shop.example/?utm_source=facebook&utm_medium=cpc"}}}`,
+		`{"type":"track","event":"Order Completed","userId":"u1","messageId":"m1"}`,
+		`not json`,
+		`{"type":"identify","userId":"u2","messageId":"m4","traits":{"email":"x@example.com"},"context":{"ip":"` + strings.Repeat("9", 40<<10) + `"}}`,
+	}, "\n")
+	opt := Options{Workspace: ws, ChunkRows: 2, Now: func() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }}
+	sum, err := Import(ctx, strings.NewReader(file), st, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Accepted != 2 || sum.Duplicate != 1 || sum.Rejected != 3 || sum.Lines != 7 {
+		t.Fatalf("summary = %+v; want 2 accepted, 1 duplicate, 3 rejected of 7 lines", sum)
+	}
+	wantRejects := []struct {
+		line int
+		has  string
+	}{{2, "event: is required for track"}, {6, "not valid JSON"}, {7, "over the limit"}}
+	for i, w := range wantRejects {
+		if sum.Rejects[i].Line != w.line || !strings.Contains(sum.Rejects[i].Reason, w.has) {
+			t.Errorf("reject %d = %+v; want line %d mentioning %q", i, sum.Rejects[i], w.line, w.has)
+		}
+	}
+	// Importing the same file again stores nothing new.
+	again, err := Import(ctx, strings.NewReader(file), st, opt)
+	if err != nil || again.Accepted != 0 || again.Duplicate != 3 {
+		t.Fatalf("second import = %+v, %v; want every valid line a duplicate", again, err)
+	}
+	var channel string
+	var revenue float64
+	st.DB().QueryRow(`SELECT revenue FROM events WHERE message_id = 'm1'`).Scan(&revenue)
+	st.DB().QueryRow(`SELECT channel FROM events WHERE message_id = 'm3'`).Scan(&channel)
+	if revenue != 20 || !strings.HasPrefix(channel, "facebook") {
+		t.Errorf("stored revenue %v channel %q; want 20 and a facebook channel", revenue, channel)
+	}
+}
+
+func TestImportCSV(t *testing.T) {
+	st, ws := newStore(t)
+	file := "user_id,event,timestamp,utm_source,utm_medium,revenue,text\n" +
+		"u1,Order Completed,2026-10-01T10:00:00Z,google,cpc,12.5,\n" +
+		"u2,Review Posted,2026-10-02 09:00:00,,,,\"Great, \"\"really\"\"\nlove it\"\n" +
+		",Product Viewed,2026-10-02T09:00:00Z,,,,\n" +
+		"u3,Product Viewed,yesterday,,,,\n" +
+		"u4,Product Viewed\n"
+	sum, err := Import(context.Background(), strings.NewReader(file), st, Options{Workspace: ws, Format: CSV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Accepted != 2 || sum.Rejected != 3 {
+		t.Fatalf("summary = %+v; want 2 accepted, 3 rejected", sum)
+	}
+	want := []string{"line 5: user_id: userId or anonymousId is required", "line 6: timestamp: \"yesterday\" is not an ISO 8601 time", "line 7: row has 2 fields, the header has 7"}
+	for i, w := range want {
+		if got := fmt.Sprintf("line %d: %s", sum.Rejects[i].Line, sum.Rejects[i].Reason); got != w {
+			t.Errorf("reject %d = %q, want %q", i, got, w)
+		}
+	}
+	var text string
+	st.DB().QueryRow(`SELECT text FROM events WHERE user_id = 'u2'`).Scan(&text)
+	if text != "Great, \"really\"\nlove it" {
+		t.Errorf("review text = %q", text)
+	}
+}
+
+func TestImportCSVHeaderErrors(t *testing.T) {
+	st, ws := newStore(t)
+	for _, tc := range []struct{ file, want string }{
+		{"event,timestamp\nx,y\n", "needs a user_id or anonymous_id column"},
+		{"user_id,,event\n", "column 2 has no name"},
+		{"user_id,event,event\n", `column "event" appears twice`},
+		{"", "csv header"},
+	} {
+		_, err := Import(context.Background(), strings.NewReader(tc.file), st, Options{Workspace: ws, Format: CSV})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("header %q: err %v, want one mentioning %q", tc.file, err, tc.want)
+		}
+	}
+}

@@ -738,18 +738,19 @@ func suffixLike(s string) bool {
 	n := 0
 	for s != "" {
 		label, rest, _ := strings.Cut(s, ".")
-		if label == "" || len(label) > 3 {
+		n++
+		if label == "" || len(label) > 3 || n > 2 {
 			return false
 		}
-		n++
 		s = rest
 	}
-	return n == 1 || n == 2
+	return n > 0
 }
 
 // hostOf is the lower-case host of a URL or bare "host/path", without
-// port, user info or trailing dot; "" when there is none or it has no dot
-// (about:blank, localhost).
+// port, user info or trailing dot; "" when there is none, it has no dot
+// (about:blank, localhost) or it is longer than DNS allows, which also
+// keeps the suffix lookups of classifyHost short.
 func hostOf(u string) string {
 	u = strings.TrimSpace(u)
 	if i := strings.Index(u, "://"); i >= 0 {
@@ -770,7 +771,7 @@ func hostOf(u string) string {
 		u = u[:i]
 	}
 	u = strings.TrimSuffix(u, ".")
-	if strings.IndexByte(u, '.') <= 0 || strings.IndexByte(u, ' ') >= 0 {
+	if len(u) > 253 || strings.IndexByte(u, '.') <= 0 || strings.IndexByte(u, ' ') >= 0 {
 		return ""
 	}
 	return strings.ToLower(u)

@@ -287,7 +287,7 @@ func TestMalformedNeverPanics(t *testing.T) {
 	for _, v := range []string{
 		"", " ", "?", "??", "?&&&=", "?=", "?utm_source", "?utm_=x", "?utm_source=%", "?utm_source=%zz&utm_medium=%4",
 		"http://", "https://@", "https://[", "https://[::1", "://", "//", "/", ".", "..", "a.", ".com", "http://.",
-		"\x00\xff\xfe", "https://\xff.\xfe/", strings.Repeat("a.", 1000), strings.Repeat("?utm_source=x&", 100),
+		"\x00\xff\xfe", "https://\xff.\xfe/", strings.Repeat("a.", 1000), strings.Repeat("a.", 1<<19), "https://" + strings.Repeat("a.", 1<<19), strings.Repeat("?utm_source=x&", 100),
 		"https://%zz.example/", "https://exa mple.com/", "android-app://", "mailto:someone@example.com",
 	} {
 		s := Signals{Explicit: v}

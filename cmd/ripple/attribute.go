@@ -18,7 +18,7 @@ import (
 func cmdAttribute(ctx context.Context, s stdio, args []string) error {
 	fs := newFlagSet(s, "attribute", "attribute --paths FILE --model M [--order K] [--no-null] [--half-life D]")
 	paths := fs.String("paths", "", "`FILE` of journeys in ChannelAttribution's path format, path;total_conversions;total_conversion_value;total_null with channels joined by ' > '; - reads stdin")
-	model := fs.String("model", "", "attribution `model`: "+strings.Join(attribution.Models, ", "))
+	model := fs.String("model", "", "attribution `model`: "+strings.Join(attribution.Models(), ", "))
 	order := fs.Int("order", 1, fmt.Sprintf("markov: chain order, 1 to %d", attribution.MaxMarkovOrder))
 	noNull := fs.Bool("no-null", false, "markov: ignore the journeys that did not convert (total_null)")
 	halfLife := fs.String("half-life", "7", "timedecay: half-life in days (7, 0.5) or as a duration (36h); touches need timestamps, channel@RFC3339 or channel@unixseconds")
@@ -32,7 +32,7 @@ func cmdAttribute(ctx context.Context, s stdio, args []string) error {
 		return fmt.Errorf("attribute: --paths is required (a path file, or - for stdin)")
 	}
 	if *model == "" {
-		return fmt.Errorf("attribute: --model is required (%s)", strings.Join(attribution.Models, ", "))
+		return fmt.Errorf("attribute: --model is required (%s)", strings.Join(attribution.Models(), ", "))
 	}
 	var opt attribution.Options
 	opt.Markov = attribution.MarkovOptions{Order: *order, NoNull: *noNull}
@@ -45,11 +45,11 @@ func cmdAttribute(ctx context.Context, s stdio, args []string) error {
 	}
 	opt.HalfLife = hl
 	known := false
-	for _, m := range attribution.Models {
+	for _, m := range attribution.Models() {
 		known = known || m == *model
 	}
 	if !known {
-		return fmt.Errorf("attribute: --model %q: want one of %s", *model, strings.Join(attribution.Models, ", "))
+		return fmt.Errorf("attribute: --model %q: want one of %s", *model, strings.Join(attribution.Models(), ", "))
 	}
 
 	in := s.in

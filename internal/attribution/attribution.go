@@ -62,8 +62,10 @@ func (r Result) Credit(channel string) (Credit, bool) {
 	return Credit{}, false
 }
 
-// Models lists the model names Attribute accepts.
-var Models = []string{"first", "last", "linear", "position", "timedecay", "markov", "shapley"}
+// Models returns the model names Attribute accepts.
+func Models() []string {
+	return []string{"first", "last", "linear", "position", "timedecay", "markov", "shapley"}
+}
 
 // Options tunes Attribute; the zero value gives every model's defaults.
 type Options struct {
@@ -93,7 +95,7 @@ func Attribute(js []Journey, model string, opt Options) (Result, error) {
 	case "shapley":
 		return Shapley(js, opt.Shapley)
 	}
-	return Result{}, fmt.Errorf("attribution: unknown model %q (want one of %v)", model, Models)
+	return Result{}, fmt.Errorf("attribution: unknown model %q (want one of %v)", model, Models())
 }
 
 // channelIndex interns channel names to small ints in name order, so that
@@ -107,7 +109,9 @@ func newChannelIndex(js []Journey) channelIndex {
 	seen := make(map[string]struct{})
 	for _, j := range js {
 		for _, c := range j.Channels {
-			seen[c] = struct{}{}
+			if _, ok := seen[c]; !ok {
+				seen[c] = struct{}{}
+			}
 		}
 	}
 	return indexFromSet(seen)

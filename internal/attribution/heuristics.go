@@ -72,7 +72,7 @@ func TimeDecay(js []Journey, halfLife time.Duration) (Result, error) {
 			return Result{}, fmt.Errorf("attribution: journey %d: %w", i, ErrNoTimestamps)
 		}
 		end := j.ConversionTime
-		if end.IsZero() && len(j.Times) > 0 {
+		if end.IsZero() {
 			end = j.Times[len(j.Times)-1]
 		}
 		for k, t := range j.Times {

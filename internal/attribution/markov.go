@@ -128,7 +128,11 @@ func internParallel(js []Journey, workers int) channelIndex {
 			seen := make(map[string]struct{})
 			for _, j := range js[lo:hi] {
 				for _, c := range j.Channels {
-					seen[c] = struct{}{}
+					// A lookup is cheaper than an assignment, and almost
+					// every touch is a channel already seen.
+					if _, ok := seen[c]; !ok {
+						seen[c] = struct{}{}
+					}
 				}
 			}
 			sets[w] = seen
@@ -238,114 +242,135 @@ func buildChain(js []Journey, ix channelIndex, k int, noNull bool, workers int) 
 	}
 	wg.Wait()
 
-	// Merge the counts and list the transient states: those with any
-	// outgoing count.
-	var counts map[uint64]float64
-	var dense []float64
+	// Merge the counts into one list sorted by key, so that each state's
+	// transitions are contiguous and rows come in a fixed order.
+	var entries []edge
 	if tables[0].dense != nil {
-		dense = tables[0].dense
+		dense := tables[0].dense
 		for _, t := range tables[1:] {
 			for i, v := range t.dense {
 				dense[i] += v
 			}
 		}
+		for key, v := range dense {
+			if v != 0 {
+				entries = append(entries, edge{key: uint64(key), count: v})
+			}
+		}
 	} else {
-		counts = tables[0].sparse
+		counts := tables[0].sparse
 		for _, t := range tables[1:] {
 			for key, v := range t.sparse {
 				counts[key] += v
 			}
 		}
-	}
-	out := make(map[uint64][]edge)
-	if dense != nil {
-		for key, v := range dense {
-			if v != 0 {
-				s := uint64(key) / width
-				out[s] = append(out[s], edge{next: uint64(key) % width, count: v})
-			}
-		}
-	} else {
 		for key, v := range counts {
 			if v != 0 {
-				out[key/width] = append(out[key/width], edge{next: key % width, count: v})
+				entries = append(entries, edge{key: key, count: v})
 			}
 		}
+		sort.Slice(entries, func(i, j int) bool { return entries[i].key < entries[j].key })
 	}
 	ch := chain{order: k, alphabet: int(a)}
-	if len(out) == 0 {
+	if len(entries) == 0 {
 		ch.rowStart = []int32{0}
 		return ch, nil
 	}
-	if len(out) > math.MaxInt32/2 {
-		return chain{}, fmt.Errorf("attribution: markov: %d states is too many", len(out))
+	// The transient states are those with any outgoing count; first[i] is
+	// where state codes[i]'s transitions start in entries.
+	var codes []uint64
+	var first []int
+	for i, e := range entries {
+		if s := e.key / width; len(codes) == 0 || codes[len(codes)-1] != s {
+			codes = append(codes, s)
+			first = append(first, i)
+		}
+	}
+	first = append(first, len(entries))
+	if len(codes) > math.MaxInt32/2 {
+		return chain{}, fmt.Errorf("attribution: markov: %d states is too many", len(codes))
+	}
+	m := len(codes)
+	index := func(s uint64) int {
+		i := sort.Search(m, func(i int) bool { return codes[i] >= s })
+		if i == m || codes[i] != s {
+			return -1
+		}
+		return i
+	}
+	// dest[e] is the state index each channel transition leads to; -1 for
+	// conversion and null.
+	dest := make([]int32, len(entries))
+	for i := range codes {
+		for e := first[i]; e < first[i+1]; e++ {
+			next := entries[e].key % width
+			dest[e] = -1
+			if next == 0 || next == width-1 {
+				continue
+			}
+			d := index((codes[i]%shiftMod)*a + next)
+			if d < 0 {
+				return chain{}, fmt.Errorf("attribution: markov: state %d leads to a state with no exits", codes[i])
+			}
+			dest[e] = int32(d)
+		}
 	}
 	// Order rows by decreasing distance from the start, so that each
 	// Gauss-Seidel sweep mostly reads successors already updated.
-	depth := map[uint64]int{0: 0}
-	queue := []uint64{0}
+	depth := make([]int32, m)
+	for i := range depth {
+		depth[i] = -1
+	}
+	depth[0] = 0 // the start state, code 0, sorts first
+	queue := []int32{0}
 	for len(queue) > 0 {
-		s := queue[0]
+		i := queue[0]
 		queue = queue[1:]
-		for _, e := range out[s] {
-			if e.next == 0 || e.next == width-1 {
-				continue
-			}
-			d := (s%shiftMod)*a + e.next
-			if _, ok := depth[d]; !ok {
-				depth[d] = depth[s] + 1
+		for e := first[i]; e < first[i+1]; e++ {
+			if d := dest[e]; d >= 0 && depth[d] < 0 {
+				depth[d] = depth[i] + 1
 				queue = append(queue, d)
 			}
 		}
 	}
-	codes := make([]uint64, 0, len(out))
-	for s := range out {
-		codes = append(codes, s)
+	perm := make([]int32, m) // perm[row] = state index
+	for i := range perm {
+		perm[i] = int32(i)
 	}
-	sort.Slice(codes, func(i, j int) bool {
-		di, dj := depth[codes[i]], depth[codes[j]]
-		if di != dj {
-			return di > dj
-		}
-		return codes[i] < codes[j]
-	})
-	row := make(map[uint64]int32, len(codes))
-	for i, s := range codes {
-		row[s] = int32(i)
+	sort.SliceStable(perm, func(x, y int) bool { return depth[perm[x]] > depth[perm[y]] })
+	row := make([]int32, m) // row[state index] = row
+	for r, i := range perm {
+		row[i] = int32(r)
 	}
-	ch.code = codes
-	ch.start = int(row[0])
-	ch.conv = make([]float64, len(codes))
-	ch.rowStart = make([]int32, 1, len(codes)+1)
-	for i, s := range codes {
-		es := out[s]
-		// Summing in a fixed order keeps the result independent of map
-		// iteration order.
-		sort.Slice(es, func(x, y int) bool { return es[x].next < es[y].next })
+	ch.code = make([]uint64, m)
+	ch.conv = make([]float64, m)
+	ch.rowStart = make([]int32, 1, m+1)
+	ch.col = make([]int32, 0, len(entries))
+	ch.prob = make([]float64, 0, len(entries))
+	for r, i := range perm {
+		ch.code[r] = codes[i]
 		total := 0.0
-		for _, e := range es {
-			total += e.count
+		for e := first[i]; e < first[i+1]; e++ {
+			total += entries[e].count
 		}
-		for _, e := range es {
-			switch e.next {
+		for e := first[i]; e < first[i+1]; e++ {
+			switch entries[e].key % width {
 			case 0:
 			case width - 1:
-				ch.conv[i] = e.count / total
+				ch.conv[r] = entries[e].count / total
 			default:
-				d, ok := row[(s%shiftMod)*a+e.next]
-				if !ok {
-					return chain{}, fmt.Errorf("attribution: markov: state %d leads to a state with no exits", s)
-				}
-				ch.col = append(ch.col, d)
-				ch.prob = append(ch.prob, e.count/total)
+				ch.col = append(ch.col, row[dest[e]])
+				ch.prob = append(ch.prob, entries[e].count/total)
 			}
 		}
 		ch.rowStart = append(ch.rowStart, int32(len(ch.col)))
 	}
+	ch.start = int(row[0])
 	return ch, nil
 }
 
+// edge is one counted transition: key is state*width + next.
 type edge struct {
-	next  uint64
+	key   uint64
 	count float64
 }

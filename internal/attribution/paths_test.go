@@ -145,7 +145,7 @@ func FuzzParsePaths(f *testing.F) {
 			timed = timed && len(j.Times) > 0
 		}
 		// Whatever parses, every model takes without error.
-		for _, m := range Models {
+		for _, m := range Models() {
 			if m == "timedecay" && !timed {
 				continue
 			}

@@ -42,12 +42,11 @@ func Markov(js []Journey, opt MarkovOptions) (Result, error) {
 		return Result{}, err
 	}
 	workers := runtime.GOMAXPROCS(0)
-	ix := internParallel(js, workers)
-	n := len(ix.names)
-	ch, err := buildChain(js, ix, k, opt.NoNull, workers)
+	ch, ix, err := buildChain(js, k, opt.NoNull, workers)
 	if err != nil {
 		return Result{}, err
 	}
+	n := len(ix.names)
 	r := Result{Model: "markov", Credits: make([]Credit, n)}
 	r.TotalConversions, r.TotalValue = totals(js)
 	for i, c := range ix.names {
@@ -112,40 +111,71 @@ func Markov(js []Journey, opt MarkovOptions) (Result, error) {
 	return r, nil
 }
 
-// internParallel indexes the channel names of js using every core: each
-// worker collects the names of its share, then the sets merge.
-func internParallel(js []Journey, workers int) channelIndex {
-	if workers < 2 || len(js) < 1<<14 {
-		return newChannelIndex(js)
+// shard is one worker's share of the journeys, js[lo:hi], as channel ids
+// local to the shard: consecutive repeats collapsed, each journey followed
+// by -1. Interning once into a buffer costs one map lookup per touch; the
+// counting pass then reads plain ints.
+type shard struct {
+	lo, hi int
+	names  []string // local id -> name
+	ids    []int32
+}
+
+// internShards splits js among the workers and interns each share, then
+// merges the names into one index and returns, per shard, the map from
+// local ids to global symbols (channel index + 1).
+func internShards(js []Journey, workers int) (channelIndex, []shard, [][]uint64) {
+	if len(js) < 1<<14 {
+		workers = 1
 	}
-	sets := make([]map[string]struct{}, workers)
+	shards := make([]shard, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		lo, hi := w*len(js)/workers, (w+1)*len(js)/workers
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			seen := make(map[string]struct{})
-			for _, j := range js[lo:hi] {
+			sh := shard{lo: w * len(js) / workers, hi: (w + 1) * len(js) / workers}
+			size := sh.hi - sh.lo
+			for _, j := range js[sh.lo:sh.hi] {
+				size += len(j.Channels)
+			}
+			sh.ids = make([]int32, 0, size)
+			local := make(map[string]int32)
+			for _, j := range js[sh.lo:sh.hi] {
+				prev := int32(-1)
 				for _, c := range j.Channels {
-					// A lookup is cheaper than an assignment, and almost
-					// every touch is a channel already seen.
-					if _, ok := seen[c]; !ok {
-						seen[c] = struct{}{}
+					id, ok := local[c]
+					if !ok {
+						id = int32(len(sh.names))
+						local[c] = id
+						sh.names = append(sh.names, c)
+					}
+					if id != prev {
+						sh.ids = append(sh.ids, id)
+						prev = id
 					}
 				}
+				sh.ids = append(sh.ids, -1)
 			}
-			sets[w] = seen
+			shards[w] = sh
 		}()
 	}
 	wg.Wait()
-	all := sets[0]
-	for _, s := range sets[1:] {
-		for c := range s {
-			all[c] = struct{}{}
+	seen := make(map[string]struct{})
+	for _, sh := range shards {
+		for _, c := range sh.names {
+			seen[c] = struct{}{}
 		}
 	}
-	return indexFromSet(all)
+	ix := indexFromSet(seen)
+	symbols := make([][]uint64, workers)
+	for w, sh := range shards {
+		symbols[w] = make([]uint64, len(sh.names))
+		for i, c := range sh.names {
+			symbols[w][i] = uint64(ix.ids[c]) + 1
+		}
+	}
+	return ix, shards, symbols
 }
 
 // chain is the transition structure of an absorbing Markov chain over the
@@ -182,7 +212,14 @@ func (t *table) add(key uint64, w float64) {
 // larger state spaces are counted in a map.
 const denseLimit = 1 << 21
 
-func buildChain(js []Journey, ix channelIndex, k int, noNull bool, workers int) (chain, error) {
+// buildChain counts the transitions of js in a chain of order k.
+func buildChain(js []Journey, k int, noNull bool, workers int) (chain, channelIndex, error) {
+	ix, shards, symbols := internShards(js, workers)
+	ch, err := countChain(js, ix, shards, symbols, k, noNull)
+	return ch, ix, err
+}
+
+func countChain(js []Journey, ix channelIndex, shards []shard, symbols [][]uint64, k int, noNull bool) (chain, error) {
 	n := len(ix.names)
 	a := uint64(n + 1)
 	width := uint64(n + 2)
@@ -195,13 +232,10 @@ func buildChain(js []Journey, ix channelIndex, k int, noNull bool, workers int) 
 	}
 	keys := states * width
 	shiftMod := states / a // a state keeps its last k-1 symbols: s % shiftMod
-	if len(js) < 1<<14 {
-		workers = 1
-	}
-	tables := make([]table, workers)
+	tables := make([]table, len(shards))
 	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := w*len(js)/workers, (w+1)*len(js)/workers
+	for w, sh := range shards {
+		sym := symbols[w]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -211,25 +245,26 @@ func buildChain(js []Journey, ix channelIndex, k int, noNull bool, workers int) 
 			} else {
 				t.sparse = make(map[uint64]float64)
 			}
-			for _, j := range js[lo:hi] {
+			p := 0
+			for _, j := range js[sh.lo:sh.hi] {
 				wt := j.Conversions
 				if !noNull {
 					wt += j.Null
 				}
 				if wt == 0 {
+					for sh.ids[p] >= 0 {
+						p++
+					}
+					p++
 					continue
 				}
 				var s uint64
-				prev := uint64(0)
-				for _, c := range j.Channels {
-					id := uint64(ix.ids[c]) + 1
-					if id == prev {
-						continue
-					}
+				for ; sh.ids[p] >= 0; p++ {
+					id := sym[sh.ids[p]]
 					t.add(s*width+id, wt)
 					s = (s%shiftMod)*a + id
-					prev = id
 				}
+				p++
 				if j.Conversions > 0 {
 					t.add(s*width+width-1, j.Conversions)
 				}

@@ -191,8 +191,7 @@ func TestGaussSeidelMatchesDirect(t *testing.T) {
 	for _, tc := range []struct{ channels, order int }{{12, 1}, {12, 2}, {6, 3}, {4, 4}} {
 		t.Run(fmt.Sprintf("%dch/order%d", tc.channels, tc.order), func(t *testing.T) {
 			js := genJourneys(20000, tc.channels, 7)
-			ix := newChannelIndex(js)
-			ch, err := buildChain(js, ix, tc.order, false, 2)
+			ch, ix, err := buildChain(js, tc.order, false, 2)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -422,14 +422,14 @@ func Derive(s Signals) Channel {
 		Content:  norm(s.Content),
 		Term:     norm(s.Term),
 	}
-	click := c.fillFromURL(s.URL)
+	click, coded := c.fillFromURL(s.URL)
 
 	if v := norm(s.Explicit); v != "" {
 		c.fromName(v, s.Event)
 		return c
 	}
 	if c.Source != "" || c.Medium != "" || click.p != nil {
-		c.fromUTM(click, s.Event)
+		c.fromUTM(click, coded, s.Event)
 		return c
 	}
 	if ref := hostOf(s.Referrer); ref != "" && !sameSite(ref, hostOf(s.URL)) {
@@ -513,8 +513,9 @@ func freeName(v string) string {
 
 // fromUTM classifies by utm_source and utm_medium. A medium that is a kind
 // of channel (email, tv, affiliate...) decides the platform; otherwise a
-// source naming a platform does, then whatever the medium names.
-func (c *Channel) fromUTM(click clickID, event string) {
+// source naming a platform does, then whatever the medium names. coded
+// says the landing URL carries a person's referral code.
+func (c *Channel) fromUTM(click clickID, coded bool, event string) {
 	src, med := read(c.Source), read(c.Medium)
 	var p *platform
 	switch {
@@ -544,6 +545,12 @@ func (c *Channel) fromUTM(click clickID, event string) {
 	}
 	if p == nil {
 		p = pOther
+	}
+	if coded && r.own != Paid && r.own != Owned && (p.kind == kindSocial || p.kind == kindVideo || p.kind == kindReferral || p.kind == kindOther) {
+		// A person's referral code in a shared link makes it word of
+		// mouth, whichever platform it was posted on; the source keeps
+		// the platform.
+		p, r.own = pReferral, Earned
 	}
 	o := ownership(p, r, c.Campaign, event)
 	if strings.Contains(c.Campaign, "cross-network") {
@@ -591,13 +598,19 @@ var clickIDs = map[string]clickID{
 	"sccid":     {pSnapchat, Paid, "snapchat"},
 }
 
+// referralParams carry the code of the person who shared a link.
+var referralParams = map[string]bool{
+	"ref": true, "referral": true, "referral_code": true, "referrer_id": true, "ref_id": true,
+	"invite": true, "invite_code": true,
+}
+
 // fillFromURL fills the UTM fields the signals left empty from the query
-// string of the page URL, and returns the first click id found there.
-func (c *Channel) fillFromURL(u string) clickID {
-	var click clickID
+// string of the page URL, and returns the first click id found there and
+// whether it carries a referral code.
+func (c *Channel) fillFromURL(u string) (click clickID, coded bool) {
 	i := strings.IndexByte(u, '?')
 	if i < 0 {
-		return click
+		return click, false
 	}
 	q := u[i+1:]
 	if j := strings.IndexByte(q, '#'); j >= 0 {
@@ -625,10 +638,12 @@ func (c *Channel) fillFromURL(u string) clickID {
 			case "term":
 				field = &c.Term
 			}
-		case click.p == nil:
-			if id, ok := clickIDs[strings.ToLower(k)]; ok {
+		default:
+			lk := strings.ToLower(k)
+			if id, ok := clickIDs[lk]; ok && click.p == nil {
 				click = id
 			}
+			coded = coded || referralParams[lk]
 		}
 		if field != nil && *field == "" {
 			if dec, err := url.QueryUnescape(v); err == nil {
@@ -637,7 +652,7 @@ func (c *Channel) fillFromURL(u string) clickID {
 			*field = norm(v)
 		}
 	}
-	return click
+	return click, coded
 }
 
 // host is what a known host says.

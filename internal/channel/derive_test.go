@@ -143,6 +143,14 @@ var deriveCases = []struct {
 	{"fields win over url", Signals{Source: "newsletter", URL: "https://a.example/?utm_source=facebook&utm_medium=email"}, want{"email", Owned, GroupEmail, "newsletter"}},
 	{"url fills missing field", Signals{Source: "facebook", URL: "https://a.example/?utm_medium=cpc"}, want{"facebook", Paid, GroupPaidSocial, "facebook"}},
 
+	// Referral codes: a person's shared link is word of mouth.
+	{"shared link with referral code", Signals{URL: "https://a.example/?utm_source=instagram&utm_medium=social&utm_campaign=share&ref=u-12", Referrer: "https://www.instagram.com/"}, want{"referral", Earned, GroupReferral, "instagram"}},
+	{"brand post without code", Signals{URL: "https://a.example/?utm_source=instagram&utm_medium=social&utm_campaign=share", Referrer: "https://www.instagram.com/"}, want{"instagram", Owned, GroupOrganicSocial, "instagram"}},
+	{"referral code on unknown source", Signals{URL: "https://a.example/?utm_source=friend&invite_code=K9"}, want{"referral", Earned, GroupReferral, "friend"}},
+	{"referral code does not unpay an ad", Signals{URL: "https://a.example/?utm_source=facebook&utm_medium=cpc&ref=u-12"}, want{"facebook", Paid, GroupPaidSocial, "facebook"}},
+	{"referral code in an email stays email", Signals{URL: "https://a.example/?utm_source=newsletter&utm_medium=email&referral_code=K9"}, want{"email", Owned, GroupEmail, "newsletter"}},
+	{"referral code alone is no channel", Signals{URL: "https://a.example/?ref=home"}, want{"direct", Owned, GroupDirect, ""}},
+
 	// Click ids.
 	{"gclid", Signals{URL: "https://a.example/?gclid=abc"}, want{"search", Paid, GroupPaidSearch, "google"}},
 	{"gclid with google source", Signals{Source: "google", URL: "https://a.example/?gclid=abc"}, want{"search", Paid, GroupPaidSearch, "google"}},

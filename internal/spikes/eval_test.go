@@ -124,15 +124,22 @@ func formatTable(rows []evalRow) string {
 			}
 			mean = float64(sum) / float64(len(r.delays))
 		}
-		fmt.Fprintf(&b, "| %-5s | %-8s | %6d | %8d | %6.3f | %9d | %9.3f | %5.3f | %10.2f | %9d | %11.2f |\n",
-			r.kind, r.detector, r.events, r.detected, r.recall(), r.falsePos, r.precision(), r.f1(),
-			mean, worst, 1000*float64(r.falsePos)/float64(r.scored))
+		rec, prec, f1, delay := fmt.Sprintf("%.3f", r.recall()), fmt.Sprintf("%.3f", r.precision()), fmt.Sprintf("%.3f", r.f1()), fmt.Sprintf("%.2f", mean)
+		if r.events == 0 {
+			rec, prec, f1, delay = "-", "-", "-", "-"
+		}
+		fmt.Fprintf(&b, "| %-5s | %-8s | %6d | %8d | %6s | %9d | %9s | %5s | %10s | %9d | %11.2f |\n",
+			r.kind, r.detector, r.events, r.detected, rec, r.falsePos, prec, f1,
+			delay, worst, 1000*float64(r.falsePos)/float64(r.scored))
 	}
 	return b.String()
 }
 
 // TestEvaluate measures the detector against the naive baseline on
-// generated series whose anomalies are known, and fails below the bars.
+// generated series whose anomalies are known, and fails below the bars:
+// over the whole suite recall and precision >= 0.8; per kind precision
+// >= 0.8 and recall >= 0.7 (noise bursts at low counts are the hard case);
+// spikes flagged within one interval on average; F1 above the baseline's.
 func TestEvaluate(t *testing.T) {
 	rows := evaluate()
 	t.Logf("%d hourly series of %d weeks per kind; events after %d intervals of history; direction both\n%s",
@@ -146,26 +153,31 @@ func TestEvaluate(t *testing.T) {
 			naiveAll.falsePos += r.falsePos
 		case r.kind == kindNone:
 			all.falsePos += r.falsePos
-			if rate := float64(r.falsePos) / float64(r.scored); rate > 0.002 {
-				t.Errorf("clean series: have %.4f false alarms per interval, want <= 0.002", rate)
+			if rate := float64(r.falsePos) / float64(r.scored); rate > 0.001 {
+				t.Errorf("clean series: have %.4f false alarms per interval, want <= 0.001", rate)
 			}
 		default:
 			all.events += r.events
 			all.detected += r.detected
 			all.falsePos += r.falsePos
-			if r.recall() < 0.8 {
-				t.Errorf("%s: have recall %.3f, want >= 0.8", r.kind, r.recall())
+			if r.recall() < 0.7 {
+				t.Errorf("%s: have recall %.3f, want >= 0.7", r.kind, r.recall())
 			}
 			if r.precision() < 0.8 {
 				t.Errorf("%s: have precision %.3f, want >= 0.8", r.kind, r.precision())
 			}
-			if r.kind != kindShift && mean(r.delays) > 1 {
-				t.Errorf("%s: have mean delay %.2f intervals, want <= 1", r.kind, mean(r.delays))
+			if limit := 5.0; r.kind == kindSpike && mean(r.delays) > 1 || mean(r.delays) > limit {
+				t.Errorf("%s: have mean delay %.2f intervals, want <= 1 for spikes, <= %v otherwise", r.kind, mean(r.delays), limit)
 			}
 		}
 	}
+	t.Logf("whole suite: seasonal recall %.3f precision %.3f F1 %.3f; mean+3sd recall %.3f precision %.3f F1 %.3f",
+		all.recall(), all.precision(), all.f1(), naiveAll.recall(), naiveAll.precision(), naiveAll.f1())
+	if all.recall() < 0.8 || all.precision() < 0.8 {
+		t.Errorf("whole suite: have recall %.3f precision %.3f, want both >= 0.8", all.recall(), all.precision())
+	}
 	if all.f1() <= naiveAll.f1() {
-		t.Errorf("overall F1: have %.3f, want above the naive baseline's %.3f", all.f1(), naiveAll.f1())
+		t.Errorf("whole suite F1: have %.3f, want above the naive baseline's %.3f", all.f1(), naiveAll.f1())
 	}
 }
 

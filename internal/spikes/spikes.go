@@ -102,7 +102,7 @@ func ParseDirection(s string) (Direction, error) {
 
 // DefaultThreshold is the robust z an interval must reach to be flagged
 // when Config.Threshold is zero.
-const DefaultThreshold = 4.0
+const DefaultThreshold = 4.5
 
 // Config sets up a Detector. Only Interval is required.
 type Config struct {
@@ -323,8 +323,10 @@ func (d *Detector) Push(t time.Time, v float64) (Alert, bool) {
 			if len(d.resid) > 1 {
 				rw = d.resid[ds*len(d.resid)/d.dailyP]
 			}
-			if rw.len() >= minResiduals {
-				sigma := max(madScale*rw.mad(), d.floor)
+			// Values near the float64 limit can overflow the expectation;
+			// such a point is not scored, and it teaches only the level.
+			sigma := max(madScale*rw.mad(), d.floor)
+			if rw.len() >= minResiduals && finite(e) && finite(e/sigma) {
 				z := d.sustained(e / sigma)
 				d.track(t, z)
 				if d.n >= d.minHistory {
@@ -337,11 +339,14 @@ func (d *Detector) Push(t time.Time, v float64) (Alert, bool) {
 					learn = want + max(-learnClip, min(learnClip, e/sigma))*sigma
 				}
 			}
-			if !math.IsInf(e, 0) {
+			if finite(e) {
 				rw.push(e)
 			}
 		}
-		if r := learn / lvl; !math.IsInf(r, 0) && !math.IsNaN(r) {
+		if !finite(learn) {
+			learn = y
+		}
+		if r := learn / lvl; finite(r) {
 			d.store(ws, ds, r)
 		}
 	}
@@ -398,6 +403,8 @@ func (d *Detector) judge(t time.Time, z, v, want float64) (Alert, bool) {
 	}
 	return a, true
 }
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 func (d *Detector) valid(v float64) bool {
 	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {

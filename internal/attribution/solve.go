@@ -49,7 +49,7 @@ func (ch *chain) newSolver() *solver {
 //
 // The absorption probabilities x solve x = Qx + r, Q being the transitions
 // among transient states and r the one-step conversion probabilities. Small
-// chains (order 1 always, for up to 400 channels) are solved directly by
+// chains (order 1 up to 399 channels) are solved directly by
 // Gaussian elimination with partial pivoting: exact up to rounding. Larger
 // ones use Gauss-Seidel twice over, from x = 0 and from x = 1: for this
 // non-negative system whose rows sum to at most 1 the first rises and the
@@ -58,7 +58,7 @@ func (ch *chain) newSolver() *solver {
 // gapTolerance. Gauss-Seidel rather than a sparse factorisation because
 // the chain is a few thousand states with short journeys: a sweep costs one
 // pass over the edges and the error shrinks by the chance of not ending a
-// journey at each step, so a hundred or so sweeps reach machine precision
+// journey at each step, so a few dozen sweeps reach machine precision
 // with no fill-in and no pivoting.
 func (s *solver) solve(c int) (float64, error) {
 	ch := s.ch

@@ -12,9 +12,12 @@ import (
 	"net/http"
 	"time"
 
+	"ripple/internal/access"
+	"ripple/internal/api"
 	"ripple/internal/collect"
 	"ripple/internal/metrics"
 	"ripple/internal/store"
+	"ripple/internal/web"
 )
 
 // Server is a running Ripple instance over one store.
@@ -27,8 +30,9 @@ type Server struct {
 	batcher *collect.Batcher
 }
 
-// New builds the server's routes over st.
-func New(st *store.Store, log *slog.Logger) *Server {
+// New builds the server's routes over st; opts, when given, configure the
+// web app (dev mode, trusted proxy).
+func New(st *store.Store, log *slog.Logger, opts ...web.Options) *Server {
 	reg := metrics.New()
 	b := collect.NewBatcher(st, reg, 4096, 20000)
 	s := &Server{Store: st, Metrics: reg, log: log, batcher: b, Mux: http.NewServeMux()}
@@ -39,6 +43,7 @@ func New(st *store.Store, log *slog.Logger) *Server {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		reg.WriteTo(w)
 	})
+	s.mountApp(opts)
 	return s
 }
 
@@ -80,4 +85,25 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("server: shutdown: %w", err)
 	}
 	return nil
+}
+
+// mountApp mounts the web app at / and the REST API at /api/v1/; both share
+// one sign-in limiter, and revoking a key through either drops the
+// collection API's cached answer for it.
+func (s *Server) mountApp(opts []web.Options) {
+	var o web.Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	o.KeysChanged = s.Collect.ForgetKeys
+	auth := access.NewAuth(s.Store, o.Now)
+	app, err := web.New(s.Store, auth, s.log, o)
+	if err != nil {
+		// Only a dev-mode template directory can fail to load: the embedded
+		// templates are checked by the tests.
+		s.log.Error("web app not mounted", "err", err)
+	} else {
+		app.Register(s.Mux)
+	}
+	api.New(s.Store, auth, s.log, s.Collect.ForgetKeys).Register(s.Mux)
 }

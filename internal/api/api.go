@@ -1,0 +1,180 @@
+// Package api owns Ripple's versioned JSON REST API under /api/v1/: every
+// call carries a personal API token (Authorization: Bearer), which is scoped
+// to one workspace and one role; the OpenAPI 3.1 document describing it is
+// embedded and served at /api/v1/openapi.json.
+package api
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"ripple/internal/access"
+	"ripple/internal/store"
+)
+
+// Prefix is where the API is mounted.
+const Prefix = "/api/v1"
+
+//go:embed openapi.json
+var openapiDoc []byte
+
+// API serves the REST API.
+type API struct {
+	st          *store.Store
+	auth        *access.Auth
+	log         *slog.Logger
+	keysChanged func()
+	now         func() time.Time
+}
+
+// New returns the API over st. keysChanged, when set, is called after a
+// write key is revoked so that the collection API drops its cached answer.
+func New(st *store.Store, auth *access.Auth, log *slog.Logger, keysChanged func()) *API {
+	return &API{st: st, auth: auth, log: log, keysChanged: keysChanged, now: time.Now}
+}
+
+// call is an authenticated request: the token's user, workspace and role.
+type call struct {
+	who access.Principal
+	ws  string // the {ws} of the path, checked to be the token's
+}
+
+type handler func(w http.ResponseWriter, r *http.Request, c *call) error
+
+// Route is one registered operation.
+type Route struct {
+	Method string
+	Path   string // below Prefix, with {name} parameters
+	perm   access.Permission
+	h      handler
+}
+
+// Routes lists every operation of the API, as registered.
+func (a *API) Routes() []Route {
+	return []Route{
+		{"GET", "/workspaces", 0, a.listWorkspaces},
+		{"GET", "/workspaces/{ws}", 0, a.getWorkspace},
+		{"PATCH", "/workspaces/{ws}", access.ManageWorkspace, a.updateWorkspace},
+		{"GET", "/workspaces/{ws}/keys", access.ManageWorkspace, a.listKeys},
+		{"POST", "/workspaces/{ws}/keys", access.ManageWorkspace, a.createKey},
+		{"DELETE", "/workspaces/{ws}/keys/{id}", access.ManageWorkspace, a.revokeKey},
+		{"GET", "/workspaces/{ws}/members", access.ManageWorkspace, a.listMembers},
+		{"POST", "/workspaces/{ws}/members", access.ManageWorkspace, a.addMember},
+		{"PATCH", "/workspaces/{ws}/members/{user}", access.ManageWorkspace, a.changeRole},
+		{"DELETE", "/workspaces/{ws}/members/{user}", access.ManageWorkspace, a.removeMember},
+		{"GET", "/workspaces/{ws}/stats/overview", access.ViewReports, a.overview},
+		{"GET", "/workspaces/{ws}/channels", access.ViewReports, a.listChannels},
+		{"PATCH", "/workspaces/{ws}/channels/{channel}", access.ManageWorkspace, a.updateChannel},
+		{"GET", "/tokens", 0, a.listTokens},
+		{"POST", "/tokens", 0, a.createToken},
+		{"DELETE", "/tokens/{id}", 0, a.revokeToken},
+	}
+}
+
+// Register mounts the API on mux.
+func (a *API) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+Prefix+"/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(openapiDoc)
+	})
+	for _, rt := range a.Routes() {
+		mux.Handle(rt.Method+" "+Prefix+rt.Path, a.adapt(rt))
+	}
+	// Anything else under the prefix answers in JSON, not with the web app.
+	mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such API route: see "+Prefix+"/openapi.json")
+	})
+}
+
+// adapt authenticates the token, confines it to its workspace, checks the
+// role, runs the handler and maps its error: the one place where errors
+// meet status codes.
+func (a *API) adapt(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		err := func() error {
+			secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if !ok {
+				return access.ErrUnauthenticated
+			}
+			who, err := a.auth.Token(r.Context(), strings.TrimSpace(secret))
+			if err != nil {
+				return err
+			}
+			c := &call{who: who, ws: r.PathValue("ws")}
+			// A token sees one workspace; any other is as if it did not exist.
+			if c.ws != "" && c.ws != who.Workspace {
+				return fmt.Errorf("workspace %q: %w", c.ws, store.ErrNotFound)
+			}
+			if rt.perm != 0 && !who.Role.Can(rt.perm) {
+				return access.ErrForbidden
+			}
+			return rt.h(w, r, c)
+		}()
+		if err == nil {
+			return
+		}
+		kind, msg := access.Classify(err)
+		status := http.StatusInternalServerError
+		switch kind {
+		case access.KindInvalid:
+			status = http.StatusBadRequest
+		case access.KindUnauthenticated:
+			status, msg = http.StatusUnauthorized, "a valid API token is required: Authorization: Bearer rpt_…"
+			w.Header().Set("WWW-Authenticate", `Bearer realm="ripple"`)
+		case access.KindForbidden:
+			status = http.StatusForbidden
+		case access.KindNotFound:
+			status = http.StatusNotFound
+		case access.KindConflict:
+			status = http.StatusConflict
+		case access.KindRateLimited:
+			status = http.StatusTooManyRequests
+		default:
+			a.log.Error("api: request", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		writeError(w, status, msg)
+	})
+}
+
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, errorBody{Error: msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// decode reads a JSON body into v, refusing unknown fields so that a typo
+// is an error rather than a silent no-op.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &typ):
+			return &access.InvalidError{Field: typ.Field, Reason: "has the wrong type: expected " + typ.Type.String()}
+		case errors.As(err, &syn), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			return &access.InvalidError{Field: "body", Reason: "is not a JSON object"}
+		}
+		return &access.InvalidError{Field: "body", Reason: err.Error()}
+	}
+	return nil
+}

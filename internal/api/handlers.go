@@ -1,0 +1,435 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"ripple/internal/access"
+	"ripple/internal/report"
+	"ripple/internal/store"
+)
+
+// Workspace is a workspace as the API shows it.
+type Workspace struct {
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	BusinessType string    `json:"business_type"`
+	CreatedAt    time.Time `json:"created_at"`
+	Role         string    `json:"role"` // the calling token's role in it
+}
+
+func (a *API) workspace(r *http.Request, c *call) (Workspace, error) {
+	w, err := a.st.Workspace(r.Context(), c.who.Workspace)
+	if err != nil {
+		return Workspace{}, err
+	}
+	return Workspace{ID: w.ID, Name: w.Name, BusinessType: w.BusinessType, CreatedAt: w.CreatedAt, Role: string(c.who.Role)}, nil
+}
+
+func (a *API) listWorkspaces(w http.ResponseWriter, r *http.Request, c *call) error {
+	ws, err := a.workspace(r, c)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"workspaces": []Workspace{ws}})
+}
+
+func (a *API) getWorkspace(w http.ResponseWriter, r *http.Request, c *call) error {
+	ws, err := a.workspace(r, c)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, ws)
+}
+
+type workspacePatch struct {
+	Name         *string `json:"name"`
+	BusinessType *string `json:"business_type"`
+}
+
+func (a *API) updateWorkspace(w http.ResponseWriter, r *http.Request, c *call) error {
+	var p workspacePatch
+	if err := decode(r, &p); err != nil {
+		return err
+	}
+	cur, err := a.st.Workspace(r.Context(), c.ws)
+	if err != nil {
+		return err
+	}
+	if p.Name != nil {
+		cur.Name = *p.Name
+	}
+	if p.BusinessType != nil {
+		cur.BusinessType = *p.BusinessType
+	}
+	if err := access.UpdateWorkspace(r.Context(), a.st, cur); err != nil {
+		return err
+	}
+	return a.getWorkspace(w, r, c)
+}
+
+// WriteKey is a write key as listed; Secret is set only in the answer that
+// creates it.
+type WriteKey struct {
+	ID        string     `json:"id"`
+	Name      string     `json:"name"`
+	Hint      string     `json:"hint"`
+	CreatedAt time.Time  `json:"created_at"`
+	RevokedAt *time.Time `json:"revoked_at"`
+	Secret    string     `json:"secret,omitempty"`
+}
+
+func writeKeyOf(k store.WriteKey) WriteKey {
+	return WriteKey{ID: k.ID, Name: k.Name, Hint: k.Hint, CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt}
+}
+
+func (a *API) listKeys(w http.ResponseWriter, r *http.Request, c *call) error {
+	keys, err := a.st.WriteKeys(r.Context(), c.ws)
+	if err != nil {
+		return err
+	}
+	out := make([]WriteKey, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, writeKeyOf(k))
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"keys": out})
+}
+
+type nameBody struct {
+	Name string `json:"name"`
+}
+
+func (a *API) createKey(w http.ResponseWriter, r *http.Request, c *call) error {
+	var b nameBody
+	if err := decode(r, &b); err != nil {
+		return err
+	}
+	k, secret, err := a.st.CreateWriteKey(r.Context(), c.ws, b.Name)
+	if err != nil {
+		return err
+	}
+	out := writeKeyOf(k)
+	out.Secret = secret
+	return writeJSON(w, http.StatusCreated, out)
+}
+
+func (a *API) revokeKey(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := a.st.RevokeWriteKey(r.Context(), c.ws, r.PathValue("id")); err != nil {
+		return err
+	}
+	if a.keysChanged != nil {
+		a.keysChanged()
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// Member is a user's membership of the workspace. Password is set only in
+// the answer that creates the user.
+type Member struct {
+	UserID   string    `json:"user_id"`
+	Email    string    `json:"email"`
+	Name     string    `json:"name"`
+	Role     string    `json:"role"`
+	Since    time.Time `json:"since"`
+	Password string    `json:"password,omitempty"`
+}
+
+func (a *API) listMembers(w http.ResponseWriter, r *http.Request, c *call) error {
+	ms, err := a.st.Members(r.Context(), c.ws)
+	if err != nil {
+		return err
+	}
+	out := make([]Member, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, Member{UserID: m.UserID, Email: m.Email, Name: m.Name, Role: m.Role, Since: m.CreatedAt})
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"members": out})
+}
+
+type memberBody struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+}
+
+func (a *API) addMember(w http.ResponseWriter, r *http.Request, c *call) error {
+	var b memberBody
+	if err := decode(r, &b); err != nil {
+		return err
+	}
+	role, err := access.ParseRole(b.Role)
+	if err != nil {
+		return err
+	}
+	u, password, err := access.Invite(r.Context(), a.st, c.ws, b.Email, b.Name, role)
+	if err != nil {
+		return err
+	}
+	m, err := a.st.Membership(r.Context(), u.ID, c.ws)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, Member{UserID: u.ID, Email: u.Email, Name: u.Name, Role: m.Role, Since: m.CreatedAt, Password: password})
+}
+
+type roleBody struct {
+	Role string `json:"role"`
+}
+
+func (a *API) changeRole(w http.ResponseWriter, r *http.Request, c *call) error {
+	var b roleBody
+	if err := decode(r, &b); err != nil {
+		return err
+	}
+	role, err := access.ParseRole(b.Role)
+	if err != nil {
+		return err
+	}
+	userID := r.PathValue("user")
+	if _, err := a.st.Membership(r.Context(), userID, c.ws); err != nil {
+		return err
+	}
+	if err := access.Grant(r.Context(), a.st, userID, c.ws, role); err != nil {
+		return err
+	}
+	m, err := a.st.Membership(r.Context(), userID, c.ws)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, Member{UserID: m.UserID, Email: m.Email, Name: m.Name, Role: m.Role, Since: m.CreatedAt})
+}
+
+func (a *API) removeMember(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := access.RemoveMember(r.Context(), a.st, r.PathValue("user"), c.ws); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// Overview is the Overview page's numbers.
+type Overview struct {
+	From      string       `json:"from"`
+	To        string       `json:"to"`
+	Channel   string       `json:"channel,omitempty"`
+	Events    int64        `json:"events"`
+	People    int64        `json:"people"`
+	Purchases int64        `json:"purchases"`
+	Revenue   float64      `json:"revenue"`
+	PerDay    []ChannelDay `json:"events_per_day"`
+	Funnel    []StageCount `json:"funnel"`
+}
+
+// ChannelDay is one channel's events on one day.
+type ChannelDay struct {
+	Day     string `json:"day"`
+	Channel string `json:"channel"`
+	Name    string `json:"name"`
+	Events  int64  `json:"events"`
+}
+
+// StageCount is how many people reached a stage or a later one.
+type StageCount struct {
+	Stage  string `json:"stage"`
+	People int64  `json:"people"`
+}
+
+func (a *API) overview(w http.ResponseWriter, r *http.Request, c *call) error {
+	f, err := a.filter(r, c.ws)
+	if err != nil {
+		return err
+	}
+	names, err := report.ChannelNames(r.Context(), a.st, c.ws)
+	if err != nil {
+		return err
+	}
+	o, err := report.OverviewOf(r.Context(), a.st.DB(), c.ws, f, names)
+	if err != nil {
+		return err
+	}
+	out := Overview{From: f.From.Format(time.DateOnly), To: f.To.Format(time.DateOnly), Channel: f.Channel,
+		Events: o.Events, People: o.People, Purchases: o.Purchases, Revenue: o.Revenue,
+		PerDay: []ChannelDay{}, Funnel: []StageCount{}}
+	for i, d := range o.Days {
+		for _, s := range o.Series {
+			if s.Counts[i] > 0 {
+				out.PerDay = append(out.PerDay, ChannelDay{Day: d.Format(time.DateOnly), Channel: s.Channel, Name: s.Name, Events: s.Counts[i]})
+			}
+		}
+	}
+	for _, s := range o.Funnel {
+		out.Funnel = append(out.Funnel, StageCount{Stage: string(s.Stage), People: s.People})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// filter reads from, to and channel as the web app does: missing dates are
+// the 30 days ending on the workspace's last event.
+func (a *API) filter(r *http.Request, ws string) (report.Filter, error) {
+	q := r.URL.Query()
+	var f report.Filter
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if v := q.Get(p.name); v != "" {
+			t, err := time.Parse(time.DateOnly, v)
+			if err != nil {
+				return f, &access.InvalidError{Field: p.name, Reason: "is not a date like 2025-01-31"}
+			}
+			*p.dst = t
+		}
+	}
+	if f.To.IsZero() {
+		last, err := report.LastDay(r.Context(), a.st.DB(), ws, a.now())
+		if err != nil {
+			return f, err
+		}
+		f.To = last
+	}
+	if f.From.IsZero() {
+		f.From = f.To.AddDate(0, 0, -29)
+	}
+	if f.From.After(f.To) {
+		return f, &access.InvalidError{Field: "from", Reason: "is after to"}
+	}
+	if f.To.Sub(f.From) > 731*24*time.Hour {
+		return f, &access.InvalidError{Field: "from", Reason: "the range may span two years at most"}
+	}
+	f.Channel = strings.TrimSpace(q.Get("channel"))
+	return f, nil
+}
+
+// Channel is a channel of the workspace with its overrides applied.
+type Channel struct {
+	Key       string `json:"key"`
+	Name      string `json:"name"`
+	Platform  string `json:"platform"`
+	Ownership string `json:"ownership"`
+	Events    int64  `json:"events"`
+}
+
+func channelOf(ch report.Channel) Channel {
+	return Channel{Key: ch.Key, Name: ch.Name, Platform: ch.Platform, Ownership: ch.Ownership, Events: ch.Events}
+}
+
+func (a *API) listChannels(w http.ResponseWriter, r *http.Request, c *call) error {
+	chs, err := report.Channels(r.Context(), a.st, c.ws)
+	if err != nil {
+		return err
+	}
+	out := make([]Channel, 0, len(chs))
+	for _, ch := range chs {
+		out = append(out, channelOf(ch))
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"channels": out})
+}
+
+type channelPatch struct {
+	Name      *string `json:"name"`
+	Platform  *string `json:"platform"`
+	Ownership *string `json:"ownership"`
+}
+
+func (a *API) updateChannel(w http.ResponseWriter, r *http.Request, c *call) error {
+	var p channelPatch
+	if err := decode(r, &p); err != nil {
+		return err
+	}
+	key := r.PathValue("channel")
+	overrides, err := a.st.ChannelOverrides(r.Context(), c.ws)
+	if err != nil {
+		return err
+	}
+	o := overrides[key]
+	o.WorkspaceID, o.Channel = c.ws, key
+	if p.Name != nil {
+		o.DisplayName = *p.Name
+	}
+	if p.Platform != nil {
+		o.Platform = *p.Platform
+	}
+	if p.Ownership != nil {
+		o.Ownership = *p.Ownership
+	}
+	if err := report.SetChannel(r.Context(), a.st, o); err != nil {
+		return err
+	}
+	chs, err := report.Channels(r.Context(), a.st, c.ws)
+	if err != nil {
+		return err
+	}
+	for _, ch := range chs {
+		if ch.Key == key {
+			return writeJSON(w, http.StatusOK, channelOf(ch))
+		}
+	}
+	return writeJSON(w, http.StatusOK, Channel{Key: key, Name: o.DisplayName, Platform: o.Platform, Ownership: o.Ownership})
+}
+
+// Token is a personal API token as listed; Secret is set only in the answer
+// that creates it.
+type Token struct {
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	Hint        string     `json:"hint"`
+	WorkspaceID string     `json:"workspace_id"`
+	Role        string     `json:"role"`
+	CreatedAt   time.Time  `json:"created_at"`
+	RevokedAt   *time.Time `json:"revoked_at"`
+	Secret      string     `json:"secret,omitempty"`
+}
+
+func tokenOf(t store.APIToken) Token {
+	return Token{ID: t.ID, Name: t.Name, Hint: t.Hint, WorkspaceID: t.WorkspaceID, Role: t.Role, CreatedAt: t.CreatedAt, RevokedAt: t.RevokedAt}
+}
+
+func (a *API) listTokens(w http.ResponseWriter, r *http.Request, c *call) error {
+	ts, err := a.st.APITokens(r.Context(), c.who.User.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]Token, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, tokenOf(t))
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"tokens": out})
+}
+
+type tokenBody struct {
+	Name string `json:"name"`
+	Role string `json:"role"`
+}
+
+// createToken makes a token for the caller's workspace; it may not have
+// more rights than the token that asks for it.
+func (a *API) createToken(w http.ResponseWriter, r *http.Request, c *call) error {
+	var b tokenBody
+	if err := decode(r, &b); err != nil {
+		return err
+	}
+	role, err := access.ParseRole(b.Role)
+	if err != nil {
+		return err
+	}
+	if !c.who.Role.Covers(role) {
+		return &access.InvalidError{Field: "role", Reason: "a token cannot create one with more rights than its own (" + string(c.who.Role) + ")"}
+	}
+	t, secret, err := a.auth.CreateToken(r.Context(), c.who.User.ID, c.who.Workspace, role, b.Name)
+	if err != nil {
+		return err
+	}
+	out := tokenOf(t)
+	out.Secret = secret
+	return writeJSON(w, http.StatusCreated, out)
+}
+
+func (a *API) revokeToken(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := a.st.RevokeAPIToken(r.Context(), c.who.User.ID, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

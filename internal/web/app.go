@@ -1,0 +1,322 @@
+// Package web owns Ripple's web app: the sign-in page, the dashboard shell
+// with its workspace switcher and URL-borne filter, the Overview page with
+// server-rendered SVG charts, and the settings pages. Pages are rendered on
+// the server from embedded templates; every one checks the caller's role in
+// the workspace named by its URL.
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"ripple/internal/access"
+	"ripple/internal/report"
+	"ripple/internal/store"
+)
+
+// Options configure the web app.
+type Options struct {
+	// DevDir, when set, is the directory holding templates/ and static/
+	// (internal/web in a checkout): they are read from disk on every request,
+	// so edits show without a rebuild.
+	DevDir string
+	// TrustProxy marks X-Forwarded-Proto and X-Forwarded-For as set by a
+	// trusted reverse proxy: cookies are then Secure when it says https.
+	TrustProxy bool
+	// KeysChanged is called after a write key is revoked, so that the
+	// collection API forgets its cached answer for it.
+	KeysChanged func()
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// App is the web app.
+type App struct {
+	st   *store.Store
+	auth *access.Auth
+	log  *slog.Logger
+	opts Options
+	ui   *assets
+}
+
+// New builds the web app over st; auth is shared with the REST API so that
+// both see the same sign-in limits.
+func New(st *store.Store, auth *access.Auth, log *slog.Logger, opts Options) (*App, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	ui, err := loadAssets(opts.DevDir)
+	if err != nil {
+		return nil, err
+	}
+	return &App{st: st, auth: auth, log: log, opts: opts, ui: ui}, nil
+}
+
+// Cookie names.
+const (
+	sessionCookie = "ripple_session"
+	loginCookie   = "ripple_login" // the sign-in form's CSRF token, before there is a session
+)
+
+// reqCtx is what a handler knows about the request once it is let through.
+type reqCtx struct {
+	who     access.Principal
+	secret  string // session secret from the cookie
+	csrf    string
+	ws      store.Workspace
+	role    access.Role
+	members []store.Membership // the user's workspaces, for the switcher
+	filter  report.Filter
+	query   url.Values // the filter as given in the URL, carried by every link
+}
+
+type handler func(w http.ResponseWriter, r *http.Request, c *reqCtx) error
+
+// Register mounts the web app's routes on mux.
+func (a *App) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /static/{file}", a.static)
+	mux.Handle("GET /login", a.public(a.loginForm))
+	mux.Handle("POST /login", a.public(a.login))
+	mux.Handle("POST /logout", a.signedIn(a.logout))
+	mux.Handle("POST /logout-everywhere", a.signedIn(a.logoutEverywhere))
+	mux.Handle("GET /{$}", a.signedIn(a.home))
+	mux.Handle("GET /switch", a.signedIn(a.switchWorkspace))
+	mux.Handle("GET /account/tokens", a.signedIn(a.tokens))
+	mux.Handle("POST /account/tokens", a.signedIn(a.createToken))
+	mux.Handle("POST /account/tokens/{id}/revoke", a.signedIn(a.revokeToken))
+
+	mux.Handle("GET /w/{ws}/{$}", a.inWorkspace(0, a.workspaceHome))
+	mux.Handle("GET /w/{ws}/overview", a.inWorkspace(access.ViewReports, a.overview))
+	mux.Handle("GET /w/{ws}/overview/events.csv", a.inWorkspace(access.ViewReports, a.eventsCSV))
+	mux.Handle("GET /w/{ws}/overview/funnel.csv", a.inWorkspace(access.ViewReports, a.funnelCSV))
+	for _, ar := range areas {
+		if ar.key != "overview" && ar.key != "settings" {
+			mux.Handle("GET /w/{ws}/"+ar.key, a.inWorkspace(ar.perm, a.notBuilt(ar)))
+		}
+	}
+	mux.Handle("GET /w/{ws}/settings", a.inWorkspace(access.ManageWorkspace, a.settingsHome))
+	mux.Handle("GET /w/{ws}/settings/workspace", a.inWorkspace(access.ManageWorkspace, a.workspaceSettings))
+	mux.Handle("POST /w/{ws}/settings/workspace", a.inWorkspace(access.ManageWorkspace, a.updateWorkspace))
+	mux.Handle("GET /w/{ws}/settings/keys", a.inWorkspace(access.ManageWorkspace, a.keys))
+	mux.Handle("POST /w/{ws}/settings/keys", a.inWorkspace(access.ManageWorkspace, a.createKey))
+	mux.Handle("POST /w/{ws}/settings/keys/{id}/revoke", a.inWorkspace(access.ManageWorkspace, a.revokeKey))
+	mux.Handle("GET /w/{ws}/settings/users", a.inWorkspace(access.ManageWorkspace, a.users))
+	mux.Handle("POST /w/{ws}/settings/users", a.inWorkspace(access.ManageWorkspace, a.invite))
+	mux.Handle("POST /w/{ws}/settings/users/{user}/role", a.inWorkspace(access.ManageWorkspace, a.changeRole))
+	mux.Handle("POST /w/{ws}/settings/users/{user}/remove", a.inWorkspace(access.ManageWorkspace, a.removeUser))
+	mux.Handle("GET /w/{ws}/settings/channels", a.inWorkspace(access.ManageWorkspace, a.channels))
+	mux.Handle("POST /w/{ws}/settings/channels", a.inWorkspace(access.ManageWorkspace, a.updateChannel))
+}
+
+// public serves pages that need no session: sign-in.
+func (a *App) public(h handler) http.Handler {
+	return a.adapt(func(w http.ResponseWriter, r *http.Request) (*reqCtx, error) {
+		c := &reqCtx{}
+		if cookie, err := r.Cookie(sessionCookie); err == nil {
+			if who, err := a.auth.Session(r.Context(), cookie.Value); err == nil {
+				c.who, c.secret, c.csrf = who, cookie.Value, access.CSRFToken(cookie.Value)
+			}
+		}
+		return c, nil
+	}, h)
+}
+
+// signedIn serves pages that need a session but no workspace.
+func (a *App) signedIn(h handler) http.Handler {
+	return a.adapt(a.session, h)
+}
+
+// inWorkspace serves a page of the workspace in the URL: the user must be a
+// member (else the workspace does not exist for them) and their role must
+// hold perm (0: any member).
+func (a *App) inWorkspace(perm access.Permission, h handler) http.Handler {
+	return a.adapt(func(w http.ResponseWriter, r *http.Request) (*reqCtx, error) {
+		c, err := a.session(w, r)
+		if err != nil {
+			return nil, err
+		}
+		ctx := r.Context()
+		c.role, err = access.RoleIn(ctx, a.st, c.who.User.ID, r.PathValue("ws"))
+		if err != nil {
+			return nil, err
+		}
+		if c.ws, err = a.st.Workspace(ctx, r.PathValue("ws")); err != nil {
+			return nil, err
+		}
+		if perm != 0 && !c.role.Can(perm) {
+			return c, access.ErrForbidden
+		}
+		if c.filter, c.query, err = a.parseFilter(ctx, c.ws.ID, r.URL.Query()); err != nil {
+			return c, err
+		}
+		return c, nil
+	}, h)
+}
+
+// session resolves the session cookie, checks the CSRF token of a POST and
+// loads the user's workspaces.
+func (a *App) session(w http.ResponseWriter, r *http.Request) (*reqCtx, error) {
+	cookie, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil, access.ErrUnauthenticated
+	}
+	who, err := a.auth.Session(r.Context(), cookie.Value)
+	if err != nil {
+		return nil, err
+	}
+	c := &reqCtx{who: who, secret: cookie.Value, csrf: access.CSRFToken(cookie.Value)}
+	if r.Method == http.MethodPost && !access.ValidCSRF(cookie.Value, r.PostFormValue("csrf")) {
+		return c, errCSRF
+	}
+	if c.members, err = a.st.MembershipsOfUser(r.Context(), who.User.ID); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// errCSRF refuses a form posted without the session's token: it did not come
+// from a page Ripple served to this browser.
+var errCSRF = &access.InvalidError{Field: "form", Reason: "the form has expired or did not come from Ripple; reload the page and try again"}
+
+// adapt runs the guard then the handler, and turns any error into a page:
+// the one place where errors meet status codes.
+func (a *App) adapt(guard func(http.ResponseWriter, *http.Request) (*reqCtx, error), h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setSecurityHeaders(w)
+		c, err := guard(w, r)
+		if err == nil {
+			err = h(w, r, c)
+		}
+		if err != nil {
+			a.fail(w, r, c, err)
+		}
+	})
+}
+
+func setSecurityHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+}
+
+func (a *App) fail(w http.ResponseWriter, r *http.Request, c *reqCtx, err error) {
+	kind, msg := access.Classify(err)
+	status := http.StatusInternalServerError
+	switch kind {
+	case access.KindUnauthenticated:
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		status = http.StatusUnauthorized
+	case access.KindInvalid:
+		status = http.StatusBadRequest
+		if errors.Is(err, errCSRF) {
+			status = http.StatusForbidden
+		}
+	case access.KindForbidden:
+		status = http.StatusForbidden
+	case access.KindNotFound:
+		status, msg = http.StatusNotFound, "This page does not exist, or it is not yours to see."
+	case access.KindConflict:
+		status = http.StatusConflict
+	case access.KindRateLimited:
+		status = http.StatusTooManyRequests
+	default:
+		a.log.Error("web: request", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if c == nil {
+		c = &reqCtx{}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	a.render(w, r, c, status, "error.html", view{Title: http.StatusText(status), Data: errorPage{Status: status, Message: msg}})
+}
+
+type errorPage struct {
+	Status  int
+	Message string
+}
+
+// secure reports whether the browser reached us over TLS.
+func (a *App) secure(r *http.Request) bool {
+	return r.TLS != nil || (a.opts.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"))
+}
+
+// clientIP is the address sign-in limits count against.
+func (a *App) clientIP(r *http.Request) string {
+	if a.opts.TrustProxy {
+		if f := r.Header.Get("X-Forwarded-For"); f != "" {
+			first, _, _ := strings.Cut(f, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host := r.RemoteAddr
+	if i := strings.LastIndex(host, ":"); i >= 0 {
+		host = host[:i]
+	}
+	return host
+}
+
+func (a *App) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.secure(r)})
+}
+
+func randomToken() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// parseFilter reads from, to and channel from the URL; missing dates default
+// to the 30 days ending on the workspace's last event.
+func (a *App) parseFilter(ctx context.Context, workspaceID string, q url.Values) (report.Filter, url.Values, error) {
+	var f report.Filter
+	kept := url.Values{}
+	day := func(field string) (time.Time, error) {
+		v := strings.TrimSpace(q.Get(field))
+		if v == "" {
+			return time.Time{}, nil
+		}
+		t, err := time.Parse("2006-01-02", v)
+		if err != nil {
+			return time.Time{}, &access.InvalidError{Field: field, Reason: "is not a date like 2025-01-31"}
+		}
+		kept.Set(field, v)
+		return t, nil
+	}
+	var err error
+	if f.From, err = day("from"); err != nil {
+		return f, kept, err
+	}
+	if f.To, err = day("to"); err != nil {
+		return f, kept, err
+	}
+	if f.To.IsZero() {
+		if f.To, err = report.LastDay(ctx, a.st.DB(), workspaceID, a.opts.Now()); err != nil {
+			return f, kept, err
+		}
+	}
+	if f.From.IsZero() {
+		f.From = f.To.AddDate(0, 0, -29)
+	}
+	if f.From.After(f.To) {
+		return f, kept, &access.InvalidError{Field: "from", Reason: "is after to"}
+	}
+	if f.To.Sub(f.From) > 731*24*time.Hour {
+		return f, kept, &access.InvalidError{Field: "from", Reason: "the range may span two years at most"}
+	}
+	if ch := strings.TrimSpace(q.Get("channel")); ch != "" {
+		f.Channel = ch
+		kept.Set("channel", ch)
+	}
+	return f, kept, nil
+}

@@ -1,0 +1,413 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"ripple/internal/web/webtest"
+)
+
+// TestRolesOnPages opens every page as every role, by direct URL: what the
+// role forbids answers 403 whether or not a link to it is shown.
+func TestRolesOnPages(t *testing.T) {
+	f := webtest.New(t)
+	a := "/w/" + f.A.ID
+	// want[i] is the status for owner, analyst, responder, viewer.
+	pages := []struct {
+		path string
+		want [4]int
+	}{
+		{"/overview", [4]int{200, 200, 403, 200}},
+		{"/overview/events.csv", [4]int{200, 200, 403, 200}},
+		{"/overview/funnel.csv", [4]int{200, 200, 403, 200}},
+		{"/journey", [4]int{200, 200, 403, 200}},
+		{"/listening", [4]int{200, 200, 403, 200}},
+		{"/inbox", [4]int{200, 200, 200, 403}},
+		{"/plan", [4]int{200, 200, 403, 200}},
+		{"/value", [4]int{200, 200, 403, 200}},
+		{"/advocacy", [4]int{200, 200, 403, 200}},
+		{"/audiences", [4]int{200, 200, 403, 200}},
+		{"/settings/workspace", [4]int{200, 403, 403, 403}},
+		{"/settings/keys", [4]int{200, 403, 403, 403}},
+		{"/settings/users", [4]int{200, 403, 403, 403}},
+		{"/settings/channels", [4]int{200, 403, 403, 403}},
+	}
+	for i, role := range []string{"owner", "analyst", "responder", "viewer"} {
+		c := f.Login(role)
+		for _, p := range pages {
+			res, body := c.Get(a + p.path)
+			if res.StatusCode != p.want[i] {
+				t.Errorf("%s GET %s: status %d, want %d", role, p.path, res.StatusCode, p.want[i])
+			}
+			if res.StatusCode == 403 && !strings.Contains(body, "does not allow") {
+				t.Errorf("%s GET %s: 403 page does not say why", role, p.path)
+			}
+		}
+		// Posting to an owner's form is refused by the server too.
+		res, _ := c.PostWithCSRF("/account/tokens", a+"/settings/keys", url.Values{"name": {"sneaky"}})
+		want := [4]int{200, 403, 403, 403}[i]
+		if res.StatusCode != want {
+			t.Errorf("%s POST settings/keys: status %d, want %d", role, res.StatusCode, want)
+		}
+	}
+	keys, err := f.Store.WriteKeys(context.Background(), f.A.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 1 {
+		t.Errorf("write keys after one permitted create: %d, want 1", len(keys))
+	}
+}
+
+// TestNavigationFollowsRole: the shell links only what the role may open.
+func TestNavigationFollowsRole(t *testing.T) {
+	f := webtest.New(t)
+	res, body := f.Login("responder").Get("/w/" + f.A.ID + "/")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasSuffix(res.Header.Get("Location"), "/inbox") {
+		t.Fatalf("responder's workspace home: %d to %q, want 303 to the inbox", res.StatusCode, res.Header.Get("Location"))
+	}
+	_, body = f.Login("responder").Get("/w/" + f.A.ID + "/inbox")
+	for _, hidden := range []string{">Overview<", ">Settings<", ">Audiences<"} {
+		if strings.Contains(body, hidden) {
+			t.Errorf("responder's navigation shows %s", hidden)
+		}
+	}
+	_, body = f.Login("owner").Get("/w/" + f.A.ID + "/overview")
+	for _, shown := range []string{">Overview<", ">Journey<", ">Listening<", ">Inbox<", ">Plan<", ">Value<", ">Advocacy<", ">Audiences<", ">Settings<"} {
+		if !strings.Contains(body, shown) {
+			t.Errorf("owner's navigation lacks %s", shown)
+		}
+	}
+}
+
+// TestWorkspaceIsolation: a member of A cannot reach anything of B by
+// editing the URL, and B's data never shows in A.
+func TestWorkspaceIsolation(t *testing.T) {
+	f := webtest.New(t)
+	ctx := context.Background()
+	bKey, _, err := f.Store.CreateWriteKey(ctx, f.B.ID, "b's key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := f.Login("owner") // owner of A only
+	b := "/w/" + f.B.ID
+	for _, path := range []string{b + "/", b + "/overview", b + "/overview/events.csv", b + "/inbox", b + "/settings/keys",
+		b + "/settings/users", "/switch?ws=" + f.B.ID} {
+		if res, body := c.Get(path); res.StatusCode != http.StatusNotFound || strings.Contains(body, "Bolt") {
+			t.Errorf("A's owner GET %s: status %d, want 404 without B's name", path, res.StatusCode)
+		}
+	}
+	posts := []string{
+		b + "/settings/keys/" + bKey.ID + "/revoke",
+		"/w/" + f.A.ID + "/settings/keys/" + bKey.ID + "/revoke", // B's key through A's URL
+		"/w/" + f.A.ID + "/settings/users/" + f.Users["b-owner"].ID + "/role",
+		"/w/" + f.A.ID + "/settings/users/" + f.Users["b-owner"].ID + "/remove",
+		b + "/settings/workspace",
+	}
+	for _, path := range posts {
+		res, _ := c.PostWithCSRF("/account/tokens", path, url.Values{"role": {"viewer"}, "name": {"mine now"}, "business_type": {"product"}})
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("A's owner POST %s: status %d, want 404", path, res.StatusCode)
+		}
+	}
+	keys, _ := f.Store.WriteKeys(ctx, f.B.ID)
+	if keys[0].RevokedAt != nil {
+		t.Error("B's key was revoked by A's owner")
+	}
+	if m, err := f.Store.Membership(ctx, f.Users["b-owner"].ID, f.B.ID); err != nil || m.Role != "owner" {
+		t.Errorf("B's owner membership changed: %+v, %v", m, err)
+	}
+	if ws, _ := f.Store.Workspace(ctx, f.B.ID); ws.Name != "Bolt Consulting" {
+		t.Errorf("B renamed to %q", ws.Name)
+	}
+	// A's pages show none of B's events (B's only channel is linkedin).
+	_, body := c.Get("/w/" + f.A.ID + "/overview?from=2025-03-01&to=2025-03-31")
+	if strings.Contains(body, "linkedin") || strings.Contains(body, "999") {
+		t.Error("A's overview shows B's data")
+	}
+	// The agency user sees both and switches between them.
+	ag := f.Login("agency")
+	res, _ := ag.Get("/switch?ws=" + f.B.ID + "&page=overview&from=2025-03-01&to=2025-03-31")
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != b+"/overview?from=2025-03-01&to=2025-03-31" {
+		t.Fatalf("agency switch: %d to %q", res.StatusCode, loc)
+	}
+	_, body = ag.Get(b + "/overview?from=2025-03-01&to=2025-03-31")
+	if !strings.Contains(body, "linkedin/paid") || strings.Contains(body, "facebook/paid") {
+		t.Error("B's overview for the agency user does not show exactly B's channels")
+	}
+}
+
+// TestCSRF: a POST without the session's form token changes nothing.
+func TestCSRF(t *testing.T) {
+	f := webtest.New(t)
+	c := f.Login("owner")
+	path := "/w/" + f.A.ID + "/settings/keys"
+	for _, token := range []string{"", "0123456789abcdef0123456789abcdef"} {
+		res, _ := c.Post(path, url.Values{"name": {"forged"}, "csrf": {token}})
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("POST with csrf %q: status %d, want 403", token, res.StatusCode)
+		}
+	}
+	// Another session's token does not work either.
+	other := f.Login("owner")
+	_, page := other.Get("/account/tokens")
+	if res, _ := c.Post(path, url.Values{"name": {"forged"}, "csrf": {webtest.CSRF(page)}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("POST with another session's token: status %d, want 403", res.StatusCode)
+	}
+	if keys, _ := f.Store.WriteKeys(context.Background(), f.A.ID); len(keys) != 0 {
+		t.Errorf("%d keys created by forged posts", len(keys))
+	}
+	// Signing in needs the form's token too.
+	res, _ := f.Client().Post("/login", url.Values{"email": {f.Users["owner"].Email}, "password": {webtest.Password}})
+	if res.StatusCode != http.StatusForbidden || hasCookie(res, "ripple_session") {
+		t.Errorf("sign-in without the form token: status %d, want 403 and no session", res.StatusCode)
+	}
+}
+
+func hasCookie(res *http.Response, name string) bool {
+	for _, c := range res.Cookies() {
+		if c.Name == name && c.Value != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// TestLoginRateLimit: after too many failures even the right password is
+// refused, per account and per address.
+func TestLoginRateLimit(t *testing.T) {
+	f := webtest.New(t)
+	c := f.Client()
+	email := f.Users["viewer"].Email
+	for i := 0; i < 5; i++ {
+		if res := c.LoginAs(email, "wrong password"); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("failure %d: status %d, want 401", i+1, res.StatusCode)
+		}
+	}
+	if res := c.LoginAs(email, webtest.Password); res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("right password after 5 failures: status %d, want 429", res.StatusCode)
+	}
+	// Another account from the same address still signs in until the
+	// address itself has failed too often.
+	if res := c.LoginAs(f.Users["analyst"].Email, webtest.Password); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("other account: status %d, want 303", res.StatusCode)
+	}
+	c = f.Client()
+	for i := 0; i < 15; i++ {
+		c.LoginAs("nobody"+string(rune('a'+i))+"@example.com", "wrong password")
+	}
+	if res := c.LoginAs(f.Users["owner"].Email, webtest.Password); res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("after 20 failures from one address: status %d, want 429", res.StatusCode)
+	}
+}
+
+// TestSessionsEnd: signing out, signing out everywhere and being removed
+// each end sessions at once.
+func TestSessionsEnd(t *testing.T) {
+	f := webtest.New(t)
+	overview := "/w/" + f.A.ID + "/overview"
+	signedOut := func(c *webtest.Client) bool {
+		res, _ := c.Get(overview)
+		return res.StatusCode == http.StatusSeeOther && strings.HasPrefix(res.Header.Get("Location"), "/login")
+	}
+	c := f.Login("viewer")
+	if signedOut(c) {
+		t.Fatal("fresh session does not open the overview")
+	}
+	// Keep the cookie to replay it after sign-out.
+	u, _ := url.Parse(f.Server.URL)
+	stolen := c.HTTP.Jar.Cookies(u)
+	c.PostWithCSRF(overview, "/logout", url.Values{})
+	replay := f.Client()
+	replay.HTTP.Jar.SetCookies(u, stolen)
+	if !signedOut(replay) {
+		t.Error("a signed-out session's cookie still works")
+	}
+
+	c1, c2 := f.Login("analyst"), f.Login("analyst")
+	c1.PostWithCSRF(overview, "/logout-everywhere", url.Values{})
+	if !signedOut(c1) || !signedOut(c2) {
+		t.Error("sign out everywhere left a session open")
+	}
+
+	removed := f.Login("responder")
+	owner := f.Login("owner")
+	res, _ := owner.PostWithCSRF("/w/"+f.A.ID+"/settings/users", "/w/"+f.A.ID+"/settings/users/"+f.Users["responder"].ID+"/remove", url.Values{})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("remove: status %d", res.StatusCode)
+	}
+	if res, _ := removed.Get("/w/" + f.A.ID + "/inbox"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("removed user's session: status %d, want 303 to sign in", res.StatusCode)
+	}
+}
+
+// TestSecretsNotStoredPlain: passwords, sessions, tokens and keys are kept
+// only as hashes.
+func TestSecretsNotStoredPlain(t *testing.T) {
+	f := webtest.New(t)
+	c := f.Login("owner")
+	_, body := c.PostWithCSRF("/account/tokens", "/account/tokens", url.Values{"name": {"ci"}, "workspace": {f.A.ID}, "role": {"viewer"}})
+	token := between(body, `<code id="new-token">`, `</code>`)
+	if !strings.HasPrefix(token, "rpt_") {
+		t.Fatalf("no token shown once: %q", token)
+	}
+	_, body = c.PostWithCSRF("/w/"+f.A.ID+"/settings/keys", "/w/"+f.A.ID+"/settings/keys", url.Values{"name": {"site"}})
+	key := between(body, `<code id="new-secret">`, `</code>`)
+	if !strings.HasPrefix(key, "rk_") {
+		t.Fatalf("no key shown once: %q", key)
+	}
+	u, _ := url.Parse(f.Server.URL)
+	var session string
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		if ck.Name == "ripple_session" {
+			session = ck.Value
+		}
+	}
+	// Dump every text column of every table and look for the secrets.
+	db := f.Store.DB()
+	for _, table := range []string{"users", "sessions", "api_tokens", "write_keys", "memberships"} {
+		rows, err := db.Query(`SELECT * FROM ` + table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range vals {
+				s, _ := v.(string)
+				for name, secret := range map[string]string{"password": webtest.Password, "token": token, "key": key, "session": session} {
+					if secret != "" && strings.Contains(s, secret) {
+						t.Errorf("%s.%s holds the %s in plain text", table, cols[i], name)
+					}
+				}
+				if table == "users" && cols[i] == "password_hash" && !strings.HasPrefix(s, "$argon2id$") {
+					t.Errorf("password hash %q is not argon2id", s)
+				}
+			}
+		}
+		rows.Close()
+	}
+	// Shown once: the tokens page does not show it again.
+	if _, body := c.Get("/account/tokens"); strings.Contains(body, token) {
+		t.Error("the token is shown again after creation")
+	}
+}
+
+func between(s, from, to string) string {
+	_, after, ok := strings.Cut(s, from)
+	if !ok {
+		return ""
+	}
+	v, _, _ := strings.Cut(after, to)
+	return v
+}
+
+// TestOverviewNumbers checks the Overview against the fixture's known
+// events, with and without a channel filter.
+func TestOverviewNumbers(t *testing.T) {
+	f := webtest.New(t)
+	c := f.Login("viewer")
+	base := "/w/" + f.A.ID + "/overview"
+	tests := []struct {
+		query                             string
+		events, people, purchases, revenue string
+		funnel                            string // CSV body
+	}{
+		{"?from=2025-03-01&to=2025-03-31", "6", "3", "1", "120.50",
+			"stage,rank,people_reached\nstimulus,1,3\nfind,2,3\nunderstand,3,2\nengage,4,2\npurchase,5,1\nadvocate,6,0\n"},
+		{"?from=2025-03-01&to=2025-03-31&channel=facebook%2Fpaid", "2", "2", "0", "0.00",
+			"stage,rank,people_reached\nstimulus,1,2\nfind,2,0\nunderstand,3,0\nengage,4,0\npurchase,5,0\nadvocate,6,0\n"},
+		{"?from=2025-03-30&to=2025-03-31", "1", "1", "0", "0.00",
+			"stage,rank,people_reached\nstimulus,1,1\nfind,2,1\nunderstand,3,0\nengage,4,0\npurchase,5,0\nadvocate,6,0\n"},
+		{"", "6", "3", "1", "120.50", ""}, // default range: 30 days ending on the last event
+	}
+	for _, tt := range tests {
+		res, body := c.Get(base + tt.query)
+		if res.StatusCode != 200 {
+			t.Fatalf("%s: status %d", tt.query, res.StatusCode)
+		}
+		for id, want := range map[string]string{"stat-events": tt.events, "stat-people": tt.people, "stat-purchases": tt.purchases, "stat-revenue": tt.revenue} {
+			if have := between(body, `id="`+id+`">`, "<"); have != want {
+				t.Errorf("%s %s: have %q, want %q", tt.query, id, have, want)
+			}
+		}
+		if tt.funnel != "" {
+			res, csv := c.Get(base + "/funnel.csv" + tt.query)
+			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+				t.Errorf("funnel.csv content type %q", ct)
+			}
+			if csv = strings.ReplaceAll(csv, "\r\n", "\n"); csv != tt.funnel {
+				t.Errorf("%s funnel.csv:\nhave %q\nwant %q", tt.query, csv, tt.funnel)
+			}
+		}
+	}
+	_, csv := c.Get(base + "/events.csv?from=2025-03-25&to=2025-03-31&channel=web%2Fowned")
+	want := "day,channel_key,channel,events\n2025-03-26,web/owned,web/owned,1\n2025-03-27,web/owned,web/owned,1\n2025-03-29,web/owned,web/owned,1\n2025-03-31,web/owned,web/owned,1\n"
+	if csv = strings.ReplaceAll(csv, "\r\n", "\n"); csv != want {
+		t.Errorf("events.csv:\nhave %q\nwant %q", csv, want)
+	}
+	for _, bad := range []string{"?from=yesterday", "?from=2025-03-31&to=2025-03-01", "?from=2020-01-01&to=2025-01-01"} {
+		if res, _ := c.Get(base + bad); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400", bad, res.StatusCode)
+		}
+	}
+}
+
+// TestSettings: rename a workspace, rename a channel (reports then show the
+// name), invite a user who can then sign in, change a role.
+func TestSettings(t *testing.T) {
+	f := webtest.New(t)
+	c := f.Login("owner")
+	s := "/w/" + f.A.ID + "/settings/"
+	if res, body := c.PostWithCSRF(s+"workspace", s+"workspace", url.Values{"name": {"Acme Boots"}, "business_type": {"service"}}); res.StatusCode != 200 || !strings.Contains(body, "Saved.") {
+		t.Fatalf("rename workspace: %d", res.StatusCode)
+	}
+	if ws, _ := f.Store.Workspace(context.Background(), f.A.ID); ws.Name != "Acme Boots" || ws.BusinessType != "service" {
+		t.Errorf("workspace after save: %+v", ws)
+	}
+	if res, body := c.PostWithCSRF(s+"workspace", s+"workspace", url.Values{"name": {" "}, "business_type": {"product"}}); res.StatusCode != 400 || !strings.Contains(body, "name: is required") {
+		t.Errorf("empty name: %d", res.StatusCode)
+	}
+	res, _ := c.PostWithCSRF(s+"channels", s+"channels", url.Values{"channel": {"facebook/paid"}, "name": {"Facebook Ads"}, "platform": {"facebook"}, "ownership": {"paid"}})
+	if res.StatusCode != 200 {
+		t.Fatalf("rename channel: %d", res.StatusCode)
+	}
+	_, body := c.Get("/w/" + f.A.ID + "/overview?from=2025-03-01&to=2025-03-31")
+	if !strings.Contains(body, "Facebook Ads") {
+		t.Error("the overview does not show the channel's new name")
+	}
+	if res, _ := c.PostWithCSRF(s+"channels", s+"channels", url.Values{"channel": {"facebook/paid"}, "ownership": {"stolen"}}); res.StatusCode != 400 {
+		t.Errorf("bad ownership: %d, want 400", res.StatusCode)
+	}
+
+	res, body = c.PostWithCSRF(s+"users", s+"users", url.Values{"email": {"new@example.com"}, "name": {"New"}, "role": {"analyst"}})
+	password := between(body, `<code id="new-password">`, `</code>`)
+	if res.StatusCode != 200 || password == "" {
+		t.Fatalf("invite: %d, password %q", res.StatusCode, password)
+	}
+	nc := f.Client()
+	if res := nc.LoginAs("new@example.com", password); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("invited user signs in: %d", res.StatusCode)
+	}
+	if res, _ := nc.Get("/w/" + f.A.ID + "/overview"); res.StatusCode != 200 {
+		t.Errorf("invited analyst opens the overview: %d", res.StatusCode)
+	}
+	// Demote the invited analyst to responder: the overview closes at once.
+	u, _ := f.Store.UserByEmail(context.Background(), "new@example.com")
+	if res, _ := c.PostWithCSRF(s+"users", s+"users/"+u.ID+"/role", url.Values{"role": {"responder"}}); res.StatusCode != 200 {
+		t.Fatalf("change role: %d", res.StatusCode)
+	}
+	if res, _ := nc.Get("/w/" + f.A.ID + "/overview"); res.StatusCode != 403 {
+		t.Errorf("demoted user opens the overview: %d, want 403", res.StatusCode)
+	}
+}

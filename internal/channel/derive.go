@@ -344,7 +344,6 @@ type reading struct {
 	own    Ownership
 	social bool
 	weak   bool
-	source string // the canonical source when the value was a known domain
 }
 
 func (r *reading) add(w word) {
@@ -372,7 +371,6 @@ func read(v string) reading {
 	if domainLike {
 		if h, ok := classifyHost(hostOf(v)); ok {
 			r.add(word{p: h.p, rank: rankSpecific})
-			r.source = h.source
 			return r
 		}
 	}

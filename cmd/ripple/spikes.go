@@ -56,7 +56,9 @@ func cmdSpikes(ctx context.Context, s stdio, args []string) error {
 
 	name := fs.Arg(0)
 	var in io.Reader = s.in
-	if name != "-" {
+	if name == "-" {
+		name = "stdin"
+	} else {
 		f, err := os.Open(name)
 		if err != nil {
 			return fmt.Errorf("spikes: %w", err)

@@ -79,15 +79,20 @@ func millionJourneys() []Journey {
 
 // Each benchmark op attributes the whole 1M-journey set from the journeys in
 // memory, aggregation included, so ns/op is the time per 1M journeys.
+// cpu-s/1M-journeys adds up the CPU time of every core.
 func benchModel(b *testing.B, run func([]Journey) (Result, error)) {
 	js := millionJourneys()
 	b.ResetTimer()
+	cpu := processCPU()
 	for b.Loop() {
 		if _, err := run(js); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/1M-journeys")
+	// CPU seconds over both cores: unlike wall time, it does not grow when
+	// other programs load the machine.
+	b.ReportMetric((processCPU()-cpu).Seconds()/float64(b.N), "cpu-s/1M-journeys")
 }
 
 func BenchmarkMarkov(b *testing.B) {

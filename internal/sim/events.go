@@ -38,6 +38,7 @@ type emitter struct {
 	sb     strings.Builder
 
 	lib      json.RawMessage
+	ads      []json.RawMessage // per channel and ad
 	events   int64
 	mentions []Mention
 }
@@ -225,26 +226,44 @@ func (e *emitter) exposure(p, d, c int) error {
 		n = min(n, 4)
 	}
 	for range n {
-		e.begin()
-		switch s.Impression {
-		case "Ad Impression":
-			e.str("platform", e.platformOf(c))
-			e.str("campaign", s.Campaign)
-			e.str("ad_id", s.Campaign+"-"+strconv.Itoa(1+e.r.intn(6)))
-		default:
+		var props, ctx json.RawMessage
+		if s.Impression == "Ad Impression" {
+			// An ad's properties never change: built once, shared read-only.
+			props, ctx = e.adProps(c, e.r.intn(adsPerCampaign)), e.lib
+		} else {
+			e.begin()
 			e.str("campaign_name", s.Campaign)
 			e.str("email_id", s.Campaign+"-"+strconv.Itoa(d/7))
-		}
-		props := e.end()
-		var ctx json.RawMessage = e.lib
-		if s.Source != "" && s.Impression != "Ad Impression" {
-			ctx = e.campaignCtx(c)
+			props = e.end()
+			if s.Source != "" {
+				ctx = e.campaignCtx(c)
+			} else {
+				ctx = e.lib
+			}
 		}
 		if err := e.send(p, event.Track, s.Impression, props, ctx); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+const adsPerCampaign = 6
+
+func (e *emitter) adProps(c, ad int) json.RawMessage {
+	if e.ads == nil {
+		e.ads = make([]json.RawMessage, len(e.w.ch)*adsPerCampaign)
+	}
+	k := c*adsPerCampaign + ad
+	if e.ads[k] == nil {
+		s := &e.w.ch[c]
+		e.begin()
+		e.str("platform", e.platformOf(c))
+		e.str("campaign", s.Campaign)
+		e.str("ad_id", s.Campaign+"-"+strconv.Itoa(1+ad))
+		e.ads[k] = e.end()
+	}
+	return e.ads[k]
 }
 
 func (e *emitter) campaignCtx(c int) json.RawMessage {

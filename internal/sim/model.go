@@ -74,7 +74,9 @@ type world struct {
 	out     *emitter // nil in dry mode: no events are built
 
 	people []person
-	next   []int32 // next exposure day per person and channel
+	chID   []uint64 // stream key of each channel, from its Key
+	next   []int32  // next exposure day per person and channel
+	soon   []int32  // earliest of a person's next exposure days
 	// Posts seen today are exposures tomorrow; two slots by day parity so
 	// a post never reaches someone on the day it is written, whatever the
 	// order people are stepped in.
@@ -102,15 +104,24 @@ func newWorld(seed uint64, days int, service bool, ch []ChannelSpec, g *graph, p
 		seed: seed, days: days, service: service, ch: ch, g: g, off: off, wom: -1, factual: factual,
 		people:    make([]person, people),
 		next:      make([]int32, people*C),
+		soon:      make([]int32, people),
 		exposures: make([]int64, C),
 		spend:     make([]float64, days*C),
 		touched:   make([]int64, C),
 		firstCh:   make([]int64, C),
 	}
+	// Streams are keyed by the channel's name, not its position, so a run
+	// without a channel in the list is the run with that channel off.
+	w.chID = make([]uint64, C)
 	for c := range ch {
 		if ch[c].Audience == Network {
 			w.wom = c
 		}
+		h := uint64(14695981039346656037)
+		for i := 0; i < len(ch[c].Key); i++ {
+			h = (h ^ uint64(ch[c].Key[i])) * 1099511628211
+		}
+		w.chID[c] = mix(h)
 	}
 	if w.wom >= 0 {
 		for i := range w.womFrom {
@@ -130,11 +141,12 @@ func newWorld(seed uint64, days int, service bool, ch []ChannelSpec, g *graph, p
 		}
 		for c := range ch {
 			n := int32(never)
-			if c != off && ch[c].Audience != Network && w.u(kAudience, p, 0, uint64(c)) < ch[c].Share {
+			if c != off && ch[c].Audience != Network && w.u(kAudience, p, 0, w.chID[c]) < ch[c].Share {
 				n = w.schedule(p, c, 0)
 			}
 			w.next[p*C+c] = n
 		}
+		w.soon[p] = minDay(w.next[p*C : p*C+C])
 	}
 	return w
 }
@@ -151,7 +163,7 @@ func (w *world) schedule(p, c, from int) int32 {
 	if from < s.From {
 		from = s.From
 	}
-	g := geometric(w.u(kExposure, p, from, uint64(c)), s.Reach)
+	g := geometric(w.u(kExposure, p, from, w.chID[c]), s.Reach)
 	d := from + g
 	if d >= w.days || (s.To > 0 && d >= s.To) || g == never {
 		return never
@@ -178,31 +190,36 @@ func (w *world) run(ctx context.Context) error {
 func (w *world) step(p, d int) error {
 	ps := &w.people[p]
 	C := len(w.ch)
-	next := w.next[p*C : p*C+C]
 	var exposed uint64
-	for c := range next {
-		if int(next[c]) != d {
-			continue
-		}
-		next[c] = w.schedule(p, c, d+1)
-		switch w.ch[c].Audience {
-		case Aware:
-			if ps.stage == rStranger {
+	// Most person-days see no channel: the earliest next exposure day
+	// skips the scan.
+	if int(w.soon[p]) == d {
+		next := w.next[p*C : p*C+C]
+		for c := range next {
+			if int(next[c]) != d {
 				continue
 			}
-		case Known:
-			if !ps.known {
-				continue
+			next[c] = w.schedule(p, c, d+1)
+			switch w.ch[c].Audience {
+			case Aware:
+				if ps.stage == rStranger {
+					continue
+				}
+			case Known:
+				if !ps.known {
+					continue
+				}
+			}
+			exposed |= 1 << c
+			w.exposures[c]++
+			w.spend[d*C+c] += w.ch[c].CPM / 1000
+			if w.out != nil {
+				if err := w.out.exposure(p, d, c); err != nil {
+					return err
+				}
 			}
 		}
-		exposed |= 1 << c
-		w.exposures[c]++
-		w.spend[d*C+c] += w.ch[c].CPM / 1000
-		if w.out != nil {
-			if err := w.out.exposure(p, d, c); err != nil {
-				return err
-			}
-		}
+		w.soon[p] = minDay(next)
 	}
 	poster, plat := int32(-1), int8(0)
 	if w.wom >= 0 {
@@ -259,6 +276,14 @@ func (w *world) step(p, d int) error {
 		return w.out.daily(p, d)
 	}
 	return nil
+}
+
+func minDay(next []int32) int32 {
+	m := int32(never)
+	for _, n := range next {
+		m = min(m, n)
+	}
+	return m
 }
 
 func trailing(m uint64) int { return bits.TrailingZeros64(m) }

@@ -99,18 +99,34 @@ func relErr(have, want float64) float64 {
 func TestConformanceHeuristics(t *testing.T) {
 	js := loadPathData(t)
 	header, ref, _ := readReference(t, "attribution/heuristics.csv")
-	for _, model := range []string{"first", "last", "linear", "position", "shapley"} {
-		t.Run(model, func(t *testing.T) {
+	type model struct {
+		name, column string
+		run          func([]Journey) (Result, error)
+	}
+	models := []model{
+		{"first", "first", FirstTouch},
+		{"last", "last", LastTouch},
+		{"linear", "linear", Linear},
+		{"position", "position", PositionBased},
+		{"shapley exact", "shapley", func(js []Journey) (Result, error) {
+			return Shapley(js, ShapleyOptions{Method: ShapleyExact})
+		}},
+		{"shapley simplified", "shapley", func(js []Journey) (Result, error) {
+			return Shapley(js, ShapleyOptions{Method: ShapleySimplified})
+		}},
+	}
+	for _, m := range models {
+		t.Run(m.name, func(t *testing.T) {
 			col := -1
 			for i, h := range header[1:] {
-				if h == model+"_conversions" {
+				if h == m.column+"_conversions" {
 					col = i
 				}
 			}
 			if col < 0 {
-				t.Fatalf("reference has no %s_conversions column", model)
+				t.Fatalf("reference has no %s_conversions column", m.column)
 			}
-			res, err := Attribute(js, model, Options{})
+			res, err := m.run(js)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -185,5 +201,32 @@ func TestConformanceMarkov(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestConformanceMarkovIterative solves the reference chain by Gauss-Seidel
+// too (it is small enough for elimination, which Markov picks), so the
+// iterative path is held to the exact reference as well.
+func TestConformanceMarkovIterative(t *testing.T) {
+	js := loadPathData(t)
+	_, ref, _ := readReference(t, "attribution/markov_o1_null.csv")
+	ch, ix, err := buildChain(js, 1, false, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := len(ch.conv)
+	s := &solver{ch: &ch, removed: make([]bool, m), x: make([]float64, m), hi: make([]float64, m)}
+	p, err := s.solve(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c, name := range ix.names {
+		pc, err := s.solve(c + 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if have, want := 1-pc/p, ref[name][0]; !closeTo(have, want, 1e-6, 1e-12) {
+			t.Errorf("%s removal effect: have %.12f, want %.12f", name, have, want)
+		}
 	}
 }

@@ -58,6 +58,14 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	s := &Store{db: sql.OpenDB(connector), connector: connector, dir: dir}
+	// DuckDB checkpoints whenever the write-ahead log passes 16 MB by
+	// default, which makes a steady stream of appends rewrite row groups
+	// over and over (measured: 8k rows/s instead of 45k). A larger log
+	// costs only a longer replay after a crash.
+	if _, err := s.db.ExecContext(ctx, `SET checkpoint_threshold = '512MB'`); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: configure: %w", err)
+	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err

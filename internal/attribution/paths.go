@@ -11,21 +11,6 @@ import (
 	"time"
 )
 
-// The path file is ChannelAttribution's format: a header line naming the
-// columns, then one `;`-separated row per path, channels joined by ` > `:
-//
-//	path;total_conversions;total_conversion_value;total_null
-//	eta > iota > alpha;1;0.244;3
-//
-// Columns may come in any order. path and total_conversions are required;
-// total_conversion_value and total_null default to 0. Ripple adds an
-// optional conversion_time column and an optional timestamp on each touch,
-// `channel@2024-05-01T10:00:00Z` (RFC 3339) or `channel@1714557600` (Unix
-// seconds), for the time decay model. A touch is timestamped when the text
-// after its last @ parses as a time; in a path either every touch is
-// timestamped or none is, and touches must be in time order. The conversion
-// time defaults to the last touch's.
-
 // Path file column names.
 const (
 	colPath           = "path"
@@ -45,8 +30,25 @@ type ParseOptions struct {
 	RequireTimes bool
 }
 
-// ParsePaths reads a path file (see the format above). A bad row gives an
-// error naming its line, the column and the reason.
+// ParsePaths reads a path file in ChannelAttribution's format: a header
+// line naming the columns, then one `;`-separated row per path, channels
+// joined by ` > `:
+//
+//	path;total_conversions;total_conversion_value;total_null
+//	eta > iota > alpha;1;0.244;3
+//
+// Columns may come in any order; path and total_conversions are required,
+// total_conversion_value and total_null default to 0. Blank lines are
+// skipped and fields may be double-quoted.
+//
+// For the time decay model Ripple adds an optional timestamp on each touch,
+// `channel@2024-05-01T10:00:00Z` (RFC 3339) or `channel@1714557600` (Unix
+// seconds), and an optional conversion_time column in the same forms. A
+// touch is timestamped when the text after its last @ parses as a time; in
+// a path either every touch is timestamped or none is, touches must be in
+// time order, and the conversion time defaults to the last touch's.
+//
+// A bad row gives an error naming its line, the column and the reason.
 func ParsePaths(r io.Reader, opt ParseOptions) ([]Journey, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxLine)

@@ -16,7 +16,8 @@ import (
 // cmdAttribute reads a path file and prints each channel's attributed
 // conversions and value as CSV, one row per channel in name order.
 func cmdAttribute(ctx context.Context, s stdio, args []string) error {
-	fs := newFlagSet(s, "attribute", "attribute --paths FILE --model M [--order K] [--no-null] [--half-life D]")
+	fs := newFlagSet(s, "attribute", "attribute --paths FILE --model M [--order K] [--no-null] [--half-life D]\n\n"+
+		"Prints CSV channel,conversions,value with a header line, one row per channel\nsorted by name.")
 	paths := fs.String("paths", "", "`FILE` of journeys in ChannelAttribution's path format, path;total_conversions;total_conversion_value;total_null with channels joined by ' > '; - reads stdin")
 	model := fs.String("model", "", "attribution `model`: "+strings.Join(attribution.Models(), ", "))
 	order := fs.Int("order", 1, fmt.Sprintf("markov: chain order, 1 to %d", attribution.MaxMarkovOrder))

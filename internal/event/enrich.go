@@ -2,6 +2,7 @@ package event
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
 
 	"ripple/internal/channel"
@@ -13,9 +14,9 @@ type props struct {
 	Platform string      `json:"platform"`
 	URL      string      `json:"url"`
 	Referrer string      `json:"referrer"`
-	Revenue  json.Number `json:"revenue"`
-	Total    json.Number `json:"total"`
-	Value    json.Number `json:"value"`
+	Revenue  json.RawMessage `json:"revenue"` // a number, or a string holding one
+	Total    json.RawMessage `json:"total"`
+	Value    json.RawMessage `json:"value"`
 	Currency string      `json:"currency"`
 	Text     string      `json:"text"`
 	Body     string      `json:"body"`
@@ -75,13 +76,21 @@ func Enrich(m *Message, index int) error {
 	m.Text = first(p.Text, p.Body)
 	for _, f := range []struct {
 		name string
-		n    json.Number
+		n    json.RawMessage
 	}{{"revenue", p.Revenue}, {"total", p.Total}, {"value", p.Value}} {
-		if f.n == "" {
+		n := nonNull(f.n)
+		if n == nil {
 			continue
 		}
-		v, err := strconv.ParseFloat(string(f.n), 64)
-		if err != nil {
+		if n[0] == '"' {
+			var s string
+			if json.Unmarshal(n, &s) != nil || s == "" {
+				return &FieldError{Index: index, Field: "properties." + f.name, Reason: "is not a number"}
+			}
+			n = []byte(s)
+		}
+		v, err := strconv.ParseFloat(string(n), 64)
+		if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
 			return &FieldError{Index: index, Field: "properties." + f.name, Reason: "is not a number"}
 		}
 		m.Revenue = v

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -68,7 +69,8 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if _, err := strconv.ParseFloat(string(b), 64); err != nil {
-		return fmt.Errorf("want a string or a number")
+		// A type error, so that the decoder names the field it was in.
+		return &json.UnmarshalTypeError{Value: jsonValueKind(b), Type: reflect.TypeFor[string]()}
 	}
 	*f = flexString(b)
 	return nil
@@ -241,11 +243,53 @@ func jsonField(err error) string {
 func jsonReason(err error) string {
 	switch e := err.(type) {
 	case *json.UnmarshalTypeError:
-		return fmt.Sprintf("has the wrong type: want %s, got JSON %s", e.Type, e.Value)
+		return fmt.Sprintf("has the wrong type: want %s, got JSON %s", kindName(e.Type), e.Value)
 	case *json.SyntaxError:
 		return fmt.Sprintf("is not valid JSON at byte %d: %s", e.Offset, e.Error())
 	}
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "json: ")
 	return "is not valid: " + msg
+}
+
+// kindName says what JSON a Go type takes, in the words of the JSON spec
+// rather than Go's: a client never sees a struct's definition.
+func kindName(t reflect.Type) string {
+	if t == nil {
+		return "a value"
+	}
+	if t == reflect.TypeFor[json.Number]() {
+		return "number"
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "object"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "number"
+	}
+	return t.String()
+}
+
+// jsonValueKind names the kind of a JSON value by its first byte.
+func jsonValueKind(b []byte) string {
+	if len(b) == 0 {
+		return "value"
+	}
+	switch b[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "bool"
+	}
+	return "value"
 }

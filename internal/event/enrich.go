@@ -10,19 +10,19 @@ import (
 
 // props are the properties Ripple reads; the rest stay in the raw JSON.
 type props struct {
-	Channel  string      `json:"channel"`
-	Platform string      `json:"platform"`
-	URL      string      `json:"url"`
-	Referrer string      `json:"referrer"`
+	Channel  string          `json:"channel"`
+	Platform string          `json:"platform"`
+	URL      string          `json:"url"`
+	Referrer string          `json:"referrer"`
 	Revenue  json.RawMessage `json:"revenue"` // a number, or a string holding one
 	Total    json.RawMessage `json:"total"`
 	Value    json.RawMessage `json:"value"`
-	Currency string      `json:"currency"`
-	Text     string      `json:"text"`
-	Body     string      `json:"body"`
-	UTMSrc   string      `json:"utm_source"`
-	UTMMed   string      `json:"utm_medium"`
-	UTMCamp  string      `json:"utm_campaign"`
+	Currency string          `json:"currency"`
+	Text     string          `json:"text"`
+	Body     string          `json:"body"`
+	UTMSrc   string          `json:"utm_source"`
+	UTMMed   string          `json:"utm_medium"`
+	UTMCamp  string          `json:"utm_campaign"`
 }
 
 type ctx struct {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 
 	"ripple/internal/channel"
 )
@@ -76,7 +77,7 @@ func DefaultChannels(business string, days int) []ChannelSpec {
 	}
 	scale := func(e [nTransitions]float64, f float64) [nTransitions]float64 {
 		for i := range e {
-			e[i] *= f
+			e[i] = math.Round(e[i]*f*1e6) / 1e6 // keep the truth files free of float noise
 		}
 		return e
 	}

@@ -129,7 +129,7 @@ func (h *Handler) collect(r *http.Request, typ event.Type) error {
 	}
 	var env envelope
 	if err := json.Unmarshal(body, &env); err != nil {
-		return &apiError{status: 400, reason: "json", msg: "body: is not a valid JSON object: " + err.Error()}
+		return envelopeError(err)
 	}
 	key, _, ok := r.BasicAuth()
 	if !ok || key == "" {
@@ -180,6 +180,24 @@ func (h *Handler) collect(r *http.Request, typ event.Type) error {
 	}
 	h.accepted.Add(int64(len(msgs)))
 	return nil
+}
+
+// envelopeError says what is wrong with the outer object in the client's
+// terms, naming the field, rather than in the decoder's Go types.
+func envelopeError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field, want := "body", "a JSON object"
+		switch te.Field {
+		case "":
+		case "batch":
+			field, want = "batch", "an array of messages"
+		default:
+			field, want = te.Field, "a string"
+		}
+		return &apiError{status: 400, reason: "json", msg: fmt.Sprintf("%s: must be %s, not JSON %s", field, want, te.Value)}
+	}
+	return &apiError{status: 400, reason: "json", msg: "body: is not valid JSON: " + strings.TrimPrefix(err.Error(), "json: ")}
 }
 
 // workspace authenticates a write key, caching answers briefly so a busy

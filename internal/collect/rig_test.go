@@ -5,12 +5,12 @@ import (
 	"compress/gzip"
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -127,32 +127,46 @@ type response struct {
 // gzipped compresses it and says so.
 func post(t testing.TB, url, path, key string, body []byte, gzipped bool) response {
 	t.Helper()
+	h := map[string]string{}
 	if gzipped {
 		body = gz(body)
+		h["Content-Encoding"] = "gzip"
 	}
-	req, err := http.NewRequest("POST", url+path, bytes.NewReader(body))
+	if key != "" {
+		h["Authorization"] = basic(key)
+	}
+	return postHeaders(t, url+path, body, h)
+}
+
+// postHeaders posts a JSON body with the given headers and decodes the
+// answer, which must be JSON whatever the status.
+func postHeaders(t testing.TB, url string, body []byte, headers map[string]string) response {
+	t.Helper()
+	req, err := http.NewRequest("POST", url, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	if gzipped {
-		req.Header.Set("Content-Encoding", "gzip")
-	}
-	if key != "" {
-		req.SetBasicAuth(key, "")
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("POST %s: %v", path, err)
+		t.Fatalf("POST %s: %v", url, err)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	r := response{Status: resp.StatusCode, Header: resp.Header, Body: string(raw)}
 	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Errorf("POST %s: answer %d is not JSON: %q", path, resp.StatusCode, raw)
+		t.Errorf("POST %s: answer %d is not JSON: %q", url, resp.StatusCode, raw)
 	}
-	r.Status = resp.StatusCode
 	return r
+}
+
+// basic is the Authorization header Segment clients send: the write key as
+// the username, no password.
+func basic(key string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(key+":"))
 }
 
 func gz(b []byte) []byte {
@@ -174,5 +188,3 @@ func eventually(t testing.TB, within time.Duration, what string, cond func() boo
 		time.Sleep(20 * time.Millisecond)
 	}
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }

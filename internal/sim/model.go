@@ -74,9 +74,10 @@ type world struct {
 	out     *emitter // nil in dry mode: no events are built
 
 	people []person
-	chID   []uint64 // stream key of each channel, from its Key
-	next   []int32  // next exposure day per person and channel
-	soon   []int32  // earliest of a person's next exposure days
+	chID   []uint64  // stream key of each channel, from its Key
+	invLog []float64 // 1/log(1-Reach) per channel, for geometric gaps
+	next   []int32   // next exposure day per person and channel
+	soon   []int32   // earliest of a person's next exposure days
 	// Posts seen today are exposures tomorrow; two slots by day parity so
 	// a post never reaches someone on the day it is written, whatever the
 	// order people are stepped in.
@@ -113,7 +114,9 @@ func newWorld(seed uint64, days int, service bool, ch []ChannelSpec, g *graph, p
 	// Streams are keyed by the channel's name, not its position, so a run
 	// without a channel in the list is the run with that channel off.
 	w.chID = make([]uint64, C)
+	w.invLog = make([]float64, C)
 	for c := range ch {
+		w.invLog[c] = 1 / math.Log1p(-ch[c].Reach)
 		if ch[c].Audience == Network {
 			w.wom = c
 		}
@@ -163,7 +166,7 @@ func (w *world) schedule(p, c, from int) int32 {
 	if from < s.From {
 		from = s.From
 	}
-	g := geometric(w.u(kExposure, p, from, w.chID[c]), s.Reach)
+	g := geometricInv(w.u(kExposure, p, from, w.chID[c]), w.invLog[c])
 	d := from + g
 	if d >= w.days || (s.To > 0 && d >= s.To) || g == never {
 		return never

@@ -71,6 +71,17 @@ func geometric(u, p float64) int {
 	return int(g)
 }
 
+// geometricInv is geometric with 1/log(1-p) precomputed, which halves the
+// logarithms on the hot path. inv is -0 for p = 1 (every day) and -Inf for
+// p = 0 (never).
+func geometricInv(u, inv float64) int {
+	g := math.Log1p(-u) * inv
+	if !(g < math.MaxInt32) { // also catches NaN and +Inf
+		return math.MaxInt32
+	}
+	return int(g)
+}
+
 // rng is a sequential splitmix64 stream for the details of one person-day
 // (which page, which words) that never feed back into the causal state.
 type rng struct{ s uint64 }

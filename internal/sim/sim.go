@@ -101,7 +101,7 @@ func Run(ctx context.Context, cfg Config, emit func(*event.Message) error) (*Tru
 	defer cancel()
 	if !cfg.SkipIncrementality {
 		jobs := make(chan int)
-		workers := max(1, runtime.GOMAXPROCS(0)-1)
+		workers := runtime.GOMAXPROCS(0)
 		for range workers {
 			wg.Go(func() {
 				for c := range jobs {

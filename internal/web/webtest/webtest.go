@@ -197,3 +197,62 @@ func CSRF(body string) string {
 	}
 	return m[1]
 }
+
+// SeedVolume adds a realistic-looking spread of events to a workspace: n
+// people over the days ending on f.Day, across a dozen channels, moving
+// through the stages. It is deterministic, for screenshots and browser tests.
+func (f *Fixture) SeedVolume(ws string, people, days int) {
+	f.T.Helper()
+	type ch struct {
+		platform string
+		own      channel.Ownership
+		weight   int
+	}
+	chans := []ch{{"facebook", channel.Paid, 9}, {"instagram", channel.Paid, 7}, {"search", channel.Earned, 8}, {"web", channel.Owned, 12},
+		{"email", channel.Owned, 5}, {"youtube", channel.Earned, 4}, {"pinterest", channel.Paid, 3}, {"x", channel.Earned, 2},
+		{"linkedin", channel.Paid, 2}, {"tiktok", channel.Paid, 3}, {"tv", channel.Paid, 1}, {"direct", channel.Owned, 3}}
+	total := 0
+	for _, c := range chans {
+		total += c.weight
+	}
+	seed := uint64(42)
+	rnd := func(n int) int {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return int((seed >> 33) % uint64(n))
+	}
+	pick := func() ch {
+		r := rnd(total)
+		for _, c := range chans {
+			if r < c.weight {
+				return c
+			}
+			r -= c.weight
+		}
+		return chans[0]
+	}
+	var msgs []event.Message
+	for p := 0; p < people; p++ {
+		day := rnd(days)
+		furthest := 1 + rnd(3)
+		for furthest < 6 && rnd(100) < 45 {
+			furthest++
+		}
+		for rank := 1; rank <= furthest; rank++ {
+			c := pick()
+			ts := f.Day.AddDate(0, 0, -day).Add(time.Duration(rnd(86400)) * time.Second)
+			m := event.Message{Workspace: ws, MessageID: fmt.Sprintf("v%s-%d-%d", ws, p, rank), Type: event.Track,
+				UserID: fmt.Sprintf("p%d", p), Event: "x", Timestamp: ts, ReceivedAt: ts,
+				Channel: channel.Channel{Platform: c.platform, Ownership: c.own, Group: "Test"}, Stage: event.Stages[rank-1]}
+			if m.Stage == event.Purchase {
+				m.Revenue = float64(20 + rnd(180))
+			}
+			msgs = append(msgs, m)
+			if day > 0 && rnd(2) == 0 {
+				day--
+			}
+		}
+	}
+	if _, err := f.Store.AppendEvents(context.Background(), msgs); err != nil {
+		f.T.Fatal(err)
+	}
+}

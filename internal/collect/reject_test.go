@@ -133,3 +133,17 @@ func TestAuth(t *testing.T) {
 		t.Errorf("stored %d events, want the 2 sent with a valid key", n)
 	}
 }
+
+// TestInvalidUTF8Stored: a message with invalid UTF-8 in its properties is
+// stored with the bytes replaced, not with its properties silently dropped.
+func TestInvalidUTF8Stored(t *testing.T) {
+	r := newRig(t)
+	body := "{\"batch\":[{\"type\":\"track\",\"userId\":\"u\",\"event\":\"Review Posted\",\"properties\":{\"text\":\"great \xff\",\"stars\":5}}]}"
+	if resp := post(t, r.url, "/v1/batch", r.key, []byte(body), false); resp.Status != 200 {
+		t.Fatalf("status %d %s", resp.Status, resp.Body)
+	}
+	got := rows(t, r.st, r.ws)
+	if len(got) != 1 || got[0].Properties != `{"text":"great `+"\uFFFD"+`","stars":5}` {
+		t.Errorf("stored %+v, want the properties with U+FFFD", got)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // MaxMessageBytes and MaxBatchBytes are Segment's HTTP API limits.
@@ -92,6 +93,12 @@ func Parse(raw []byte, index int, receivedAt time.Time, d Defaults) (Message, er
 	}
 	if len(raw) > MaxMessageBytes {
 		return fail("message", fmt.Sprintf("is %d bytes, over the limit of %d (32 KB)", len(raw), MaxMessageBytes))
+	}
+	if !utf8.Valid(raw) {
+		// Invalid UTF-8 can only sit inside JSON strings; the decoder turns it
+		// into U+FFFD in the fields it reads, and the raw objects kept for
+		// the store must hold the same text, or the database drops them.
+		raw = bytes.ToValidUTF8(raw, []byte("\uFFFD"))
 	}
 	var w wire
 	if err := json.Unmarshal(raw, &w); err != nil {

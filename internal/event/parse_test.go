@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 var received = time.Date(2026, 11, 2, 12, 0, 10, 0, time.UTC)
@@ -296,5 +297,18 @@ func TestEnrichValues(t *testing.T) {
 		if m.Revenue != tt.want || m.Currency != tt.currency {
 			t.Errorf("%s: have revenue %v %q, want %v %q", tt.props, m.Revenue, m.Currency, tt.want, tt.currency)
 		}
+	}
+}
+
+// TestParseInvalidUTF8: invalid UTF-8 inside strings becomes U+FFFD in the
+// raw objects as in the decoded fields, so the store keeps them rather than
+// dropping properties it cannot hold as text.
+func TestParseInvalidUTF8(t *testing.T) {
+	m := mustParse(t, "{\"type\":\"track\",\"event\":\"caf\xe9\",\"userId\":\"u\",\"properties\":{\"text\":\"ok \xff\xfe\"}}", Defaults{})
+	if !utf8.Valid(m.Properties) || string(m.Properties) != `{"text":"ok `+"\uFFFD"+`"}` {
+		t.Errorf("properties %q, want the invalid bytes replaced by U+FFFD", m.Properties)
+	}
+	if m.Event != "caf\uFFFD" || m.Text != "ok \uFFFD" {
+		t.Errorf("event %q text %q", m.Event, m.Text)
 	}
 }

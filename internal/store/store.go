@@ -62,7 +62,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	// default, which makes a steady stream of appends rewrite row groups
 	// over and over (measured: 8k rows/s instead of 45k). A larger log
 	// costs only a longer replay after a crash.
-	if _, err := s.db.ExecContext(ctx, `SET checkpoint_threshold = '512MB'`); err != nil {
+	if _, err := s.db.ExecContext(ctx, `SET checkpoint_threshold = '512MB'; SET memory_limit = '256MB'`); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: configure: %w", err)
 	}

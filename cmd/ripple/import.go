@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"ripple/internal/importer"
+	"ripple/internal/store"
+)
+
+func cmdImport(ctx context.Context, s stdio, args []string) error {
+	fs := newFlagSet(s, "import", `import [--data DIR] [--workspace ID] [--format ndjson|csv] FILE
+
+Loads touchpoints into a workspace, validated as the collection API validates
+them; a message id already stored is counted as a duplicate, not stored again.
+FILE "-" reads standard input.
+
+NDJSON: one Segment message per line (identify, track, page, screen, group,
+alias), e.g. an export of Segment or RudderStack.
+CSV: a header row; the columns message_id, type (default track), event, name,
+user_id, anonymous_id, timestamp, email, utm_source, utm_medium, utm_campaign,
+utm_content, utm_term, url, referrer have their Segment meaning; every other
+column (revenue, channel, platform, text, ...) becomes a property.`)
+	data := fs.String("data", "ripple-data", "data directory")
+	ws := fs.String("workspace", "", "workspace id (default: the only workspace)")
+	format := fs.String("format", "", "ndjson or csv (default: from the file name, else ndjson)")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	path := fs.Arg(0)
+	f := importer.Format(strings.ToLower(*format))
+	if f == "" {
+		f = importer.NDJSON
+		if strings.EqualFold(filepath.Ext(path), ".csv") {
+			f = importer.CSV
+		}
+	}
+	in, size, err := openInput(s, path)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+
+	st, err := openStore(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *ws, err = resolveWorkspace(ctx, st, *ws); err != nil {
+		return err
+	}
+	bar := newProgressBar(s.err, size)
+	sum, err := importer.Import(ctx, in, st, importer.Options{Workspace: *ws, Format: f, Progress: bar.update})
+	bar.done()
+	printSummary(s.out, sum)
+	return err
+}
+
+func openInput(s stdio, path string) (io.ReadCloser, int64, error) {
+	if path == "-" {
+		return io.NopCloser(s.in), 0, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
+	return f, size, nil
+}
+
+// resolveWorkspace defaults to the only workspace, so a first import needs
+// no id; with several, the user must say which.
+func resolveWorkspace(ctx context.Context, st *store.Store, id string) (string, error) {
+	if id != "" {
+		if _, err := st.Workspace(ctx, id); err != nil {
+			return "", fmt.Errorf("--workspace: %w", err)
+		}
+		return id, nil
+	}
+	all, err := st.Workspaces(ctx)
+	if err != nil {
+		return "", err
+	}
+	switch len(all) {
+	case 0:
+		return "", fmt.Errorf("--workspace: there is no workspace yet; create one with 'ripple workspace create --name NAME'")
+	case 1:
+		return all[0].ID, nil
+	}
+	return "", fmt.Errorf("--workspace: is required when there are several workspaces (see 'ripple workspace list')")
+}
+
+func printSummary(w io.Writer, sum importer.Summary) {
+	rate := 0.0
+	if sum.Elapsed > 0 {
+		rate = float64(sum.Accepted+sum.Duplicate+sum.Rejected) / sum.Elapsed.Seconds()
+	}
+	fmt.Fprintf(w, "lines %d: accepted %d, duplicate %d, rejected %d in %s (%.0f events/s)\n",
+		sum.Lines, sum.Accepted, sum.Duplicate, sum.Rejected, sum.Elapsed.Round(time.Millisecond), rate)
+	for _, r := range sum.Rejects {
+		fmt.Fprintf(w, "  line %d: %s\n", r.Line, r.Reason)
+	}
+	if more := sum.Rejected - len(sum.Rejects); more > 0 {
+		fmt.Fprintf(w, "  ... and %d more rejected lines\n", more)
+	}
+}
+
+// progressBar redraws one line on a terminal; elsewhere (a pipe, a log) it
+// stays silent so output stays clean.
+type progressBar struct {
+	w     io.Writer
+	size  int64
+	tty   bool
+	start time.Time
+	last  time.Time
+}
+
+func newProgressBar(w io.Writer, size int64) *progressBar {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	return &progressBar{w: w, size: size, tty: tty, start: time.Now()}
+}
+
+func (p *progressBar) update(pr importer.Progress) {
+	if !p.tty || time.Since(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	rate := float64(pr.Lines) / time.Since(p.start).Seconds()
+	if p.size <= 0 {
+		fmt.Fprintf(p.w, "\r%d lines  %.0f/s  ", pr.Lines, rate)
+		return
+	}
+	frac := min(1, float64(pr.Bytes)/float64(p.size))
+	const width = 30
+	filled := int(frac * width)
+	fmt.Fprintf(p.w, "\r[%s%s] %3.0f%%  %d lines  %.0f/s  rejected %d ",
+		strings.Repeat("=", filled), strings.Repeat(" ", width-filled), frac*100, pr.Lines, rate, pr.Rejected)
+}
+
+func (p *progressBar) done() {
+	if p.tty && !p.last.IsZero() {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

@@ -1,0 +1,44 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// Spend is what one channel cost a workspace on one day.
+type Spend struct {
+	Day     time.Time
+	Channel string // channel key, as on events
+	Amount  float64
+}
+
+// AppendSpend stores daily spend rows for a workspace.
+func (s *Store) AppendSpend(ctx context.Context, workspace string, rows []Spend) error {
+	s.appendMu.Lock()
+	defer s.appendMu.Unlock()
+	err := s.rawConn(ctx, func(dc driver.Conn) error {
+		a, err := duckdb.NewAppenderFromConn(dc, "", "spend")
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if r.Amount < 0 {
+				a.Close()
+				return fmt.Errorf("spend on %s for %s: amount %v is negative", r.Day.Format(time.DateOnly), r.Channel, r.Amount)
+			}
+			if err := a.AppendRow(workspace, r.Day.UTC().Truncate(24*time.Hour), r.Channel, r.Amount); err != nil {
+				a.Close()
+				return err
+			}
+		}
+		return a.Close()
+	})
+	if err != nil {
+		return fmt.Errorf("store: append spend: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"ripple/internal/store"
+)
+
+// TestCrashExactlyOnce is at-least-once in, exactly-once stored: clients
+// that retry until they get a 200 send batches while the server is killed
+// with SIGKILL and started again on the same data directory. Every
+// acknowledged batch must be stored, and every message exactly once.
+func TestCrashExactlyOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the ripple binary")
+	}
+	bin := buildBinary(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	ctx := context.Background()
+
+	out := runInProcess(t, "workspace", "create", "--name", "Crash", "--data", dir)
+	ws := regexp.MustCompile(`ws_[0-9a-f]+`).FindString(out)
+	out = runInProcess(t, "key", "create", "--workspace", ws, "--data", dir)
+	key := regexp.MustCompile(`rk_[0-9a-f]+`).FindString(out)
+	if ws == "" || key == "" {
+		t.Fatalf("no workspace or key in %q", out)
+	}
+
+	addr := freeLoopbackAddr(t)
+	srv := startServeProcess(t, bin, dir, addr)
+
+	// While the server holds the database, a second process cannot open it
+	// and says why.
+	var stderr bytes.Buffer
+	err := run(ctx, []string{"workspace", "list", "--data", dir}, stdio{out: io.Discard, err: &stderr, getenv: func(string) string { return "" }})
+	if err == nil || !strings.Contains(err.Error(), "in use by a running Ripple server") {
+		t.Errorf("workspace list while serving: have %v, want an error saying the data directory is in use", err)
+	}
+
+	const clients, batches, size = 4, 30, 50
+	var acked, failures atomic.Int64
+	ackedIDs := make([][]string, clients)
+	var wg sync.WaitGroup
+	httpc := &http.Client{Timeout: 10 * time.Second}
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range batches {
+				ids := make([]string, size)
+				msgs := make([]string, size)
+				for i := range size {
+					ids[i] = fmt.Sprintf("c%d-b%d-m%d", c, b, i)
+					msgs[i] = fmt.Sprintf(`{"type":"track","event":"Order Completed","userId":"u%d","messageId":%q,"properties":{"revenue":%d}}`, c, ids[i], i)
+				}
+				body := []byte(`{"batch":[` + strings.Join(msgs, ",") + `]}`)
+				deadline := time.Now().Add(60 * time.Second)
+				for {
+					if postBatchOnce(httpc, "http://"+addr+"/v1/batch", key, body) == nil {
+						break
+					}
+					failures.Add(1)
+					if time.Now().After(deadline) {
+						t.Errorf("client %d batch %d: no 200 within 60 s", c, b)
+						return
+					}
+					time.Sleep(25 * time.Millisecond)
+				}
+				acked.Add(1)
+				ackedIDs[c] = append(ackedIDs[c], ids...)
+			}
+		}()
+	}
+
+	// Kill the server mid-stream, without warning, then start it again.
+	waitUntil(t, 30*time.Second, "a third of the batches acknowledged", func() bool { return acked.Load() >= clients*batches/3 })
+	if err := srv.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	srv.Wait()
+	killedAt := acked.Load()
+	srv = startServeProcess(t, bin, dir, addr)
+	wg.Wait()
+	t.Logf("killed after %d of %d batches were acknowledged; %d attempts failed and were retried", killedAt, clients*batches, failures.Load())
+	if killedAt >= clients*batches {
+		t.Errorf("every batch was acknowledged before the kill: it did not happen mid-stream")
+	}
+	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Wait(); err != nil {
+		t.Errorf("server exit after SIGTERM: %v", err)
+	}
+
+	st, err := store.Open(ctx, dir)
+	if err != nil {
+		t.Fatalf("open the store after the run: %v", err)
+	}
+	defer st.Close()
+	count := map[string]int{}
+	rows, err := st.DB().QueryContext(ctx, `SELECT message_id, count(*) FROM events WHERE workspace_id = ? GROUP BY message_id`, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			t.Fatal(err)
+		}
+		count[id] = n
+	}
+	rows.Close()
+	for id, n := range count {
+		if n != 1 {
+			t.Errorf("message %s stored %d times", id, n)
+		}
+	}
+	total := 0
+	for c := range clients {
+		for _, id := range ackedIDs[c] {
+			total++
+			if count[id] != 1 {
+				t.Errorf("acknowledged message %s stored %d times, want 1", id, count[id])
+			}
+		}
+	}
+	if total != clients*batches*size || len(count) != total {
+		t.Errorf("%d messages acknowledged, %d distinct stored; want %d of each", total, len(count), clients*batches*size)
+	}
+}
+
+// buildBinary builds the real ripple binary from this package.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	bin := filepath.Join(t.TempDir(), "ripple")
+	cmd := exec.Command(goBin, "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runInProcess runs a ripple command in-process and returns its output.
+func runInProcess(t *testing.T, args ...string) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), args, stdio{out: &out, err: &errb, getenv: func(string) string { return "" }}); err != nil {
+		t.Fatalf("ripple %s: %v\n%s", strings.Join(args, " "), err, errb.String())
+	}
+	return out.String()
+}
+
+func freeLoopbackAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startServeProcess runs `ripple serve` as a child process and waits until it
+// answers /healthz.
+func startServeProcess(t *testing.T, bin, dir, addr string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "--data", dir, "--addr", addr, "--log-level", "warn")
+	var logs lockedBuffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
+	waitUntil(t, 30*time.Second, "server answers /healthz", func() bool {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	return cmd
+}
+
+// postBatchOnce succeeds only on a 200: the server has committed the batch.
+func postBatchOnce(c *http.Client, url, key string, body []byte) error {
+	req, err := http.NewRequest("POST", url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.SetBasicAuth(key, "")
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return nil
+}
+
+func waitUntil(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// lockedBuffer collects a child's output written from its pipe goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *lockedBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *lockedBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

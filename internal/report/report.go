@@ -89,35 +89,47 @@ type Overview struct {
 }
 
 // OverviewOf computes the overview of a workspace under f. names maps
-// channel keys to display names.
+// channel keys to display names. Two scans answer it: one
+// grouped by channel and day (events, purchases, revenue), one grouped by
+// person (people and the funnel).
 func OverviewOf(ctx context.Context, db *sql.DB, workspaceID string, f Filter, names map[string]string) (Overview, error) {
 	o := Overview{Filter: f, Days: f.Days()}
 	where, args := f.where(workspaceID)
-	err := db.QueryRowContext(ctx, `/* Overview.Headline */ SELECT count(*), count(DISTINCT person),
-		count(*) FILTER (WHERE stage = 'purchase'), coalesce(sum(revenue), 0)
-		FROM events WHERE `+where, args...).Scan(&o.Events, &o.People, &o.Purchases, &o.Revenue)
-	if err != nil {
-		return Overview{}, fmt.Errorf("report: overview headline: %w", err)
+	if err := o.perDay(ctx, db, where, args, names); err != nil {
+		return Overview{}, err
 	}
+	funnel, people, err := funnelOf(ctx, db, where, args)
+	if err != nil {
+		return Overview{}, err
+	}
+	o.Funnel, o.People = funnel, people
+	return o, nil
+}
 
+func (o *Overview) perDay(ctx context.Context, db *sql.DB, where string, args []any, names map[string]string) error {
 	index := make(map[int64]int, len(o.Days))
 	for i, d := range o.Days {
 		index[d.Unix()] = i
 	}
-	rows, err := db.QueryContext(ctx, `/* Overview.PerDay */ SELECT channel, date_trunc('day', ts) AS day, count(*)
+	rows, err := db.QueryContext(ctx, `/* Overview.PerDay */ SELECT channel, ts::DATE AS day, count(*),
+		count(*) FILTER (WHERE stage = 'purchase'), coalesce(sum(revenue), 0)
 		FROM events WHERE `+where+` GROUP BY channel, day`, args...)
 	if err != nil {
-		return Overview{}, fmt.Errorf("report: events per day: %w", err)
+		return fmt.Errorf("report: events per day: %w", err)
 	}
+	defer rows.Close()
 	byChannel := map[string]*Series{}
 	for rows.Next() {
 		var ch string
 		var day time.Time
-		var n int64
-		if err := rows.Scan(&ch, &day, &n); err != nil {
-			rows.Close()
-			return Overview{}, fmt.Errorf("report: events per day: %w", err)
+		var n, purchases int64
+		var revenue float64
+		if err := rows.Scan(&ch, &day, &n, &purchases, &revenue); err != nil {
+			return fmt.Errorf("report: events per day: %w", err)
 		}
+		o.Events += n
+		o.Purchases += purchases
+		o.Revenue += revenue
 		s := byChannel[ch]
 		if s == nil {
 			s = &Series{Channel: ch, Name: displayName(names, ch), Counts: make([]int64, len(o.Days))}
@@ -128,9 +140,8 @@ func OverviewOf(ctx context.Context, db *sql.DB, workspaceID string, f Filter, n
 		}
 		s.Total += n
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return Overview{}, fmt.Errorf("report: events per day: %w", err)
+		return fmt.Errorf("report: events per day: %w", err)
 	}
 	for _, s := range byChannel {
 		o.Series = append(o.Series, *s)
@@ -141,36 +152,42 @@ func OverviewOf(ctx context.Context, db *sql.DB, workspaceID string, f Filter, n
 		}
 		return o.Series[i].Channel < o.Series[j].Channel
 	})
+	return nil
+}
 
-	// The funnel counts each person once, at the furthest stage they reached;
-	// reaching a stage means having passed every one before it.
-	rows, err = db.QueryContext(ctx, `/* Overview.Funnel */ SELECT furthest, count(*) FROM (
+// funnelOf counts each person once, at the furthest stage they reached;
+// reaching a stage means having passed every one before it. people counts
+// everyone, staged or not.
+func funnelOf(ctx context.Context, db *sql.DB, where string, args []any) ([]StageCount, int64, error) {
+	rows, err := db.QueryContext(ctx, `/* Overview.Funnel */ SELECT furthest, count(*) FROM (
 		SELECT max(stage_rank) AS furthest FROM events WHERE `+where+` GROUP BY person) GROUP BY furthest`, args...)
 	if err != nil {
-		return Overview{}, fmt.Errorf("report: funnel: %w", err)
+		return nil, 0, fmt.Errorf("report: funnel: %w", err)
 	}
 	defer rows.Close()
 	atRank := make([]int64, len(event.Stages)+1)
+	var people int64
 	for rows.Next() {
 		var rank int
 		var n int64
 		if err := rows.Scan(&rank, &n); err != nil {
-			return Overview{}, fmt.Errorf("report: funnel: %w", err)
+			return nil, 0, fmt.Errorf("report: funnel: %w", err)
 		}
+		people += n
 		if rank >= 1 && rank <= len(event.Stages) {
 			atRank[rank] += n
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return Overview{}, fmt.Errorf("report: funnel: %w", err)
+		return nil, 0, fmt.Errorf("report: funnel: %w", err)
 	}
 	var cum int64
-	o.Funnel = make([]StageCount, len(event.Stages))
+	funnel := make([]StageCount, len(event.Stages))
 	for r := len(event.Stages); r >= 1; r-- {
 		cum += atRank[r]
-		o.Funnel[r-1] = StageCount{Stage: event.Stages[r-1], People: cum}
+		funnel[r-1] = StageCount{Stage: event.Stages[r-1], People: cum}
 	}
-	return o, nil
+	return funnel, people, nil
 }
 
 func displayName(names map[string]string, key string) string {

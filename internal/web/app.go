@@ -39,11 +39,12 @@ type Options struct {
 
 // App is the web app.
 type App struct {
-	st   *store.Store
-	auth *access.Auth
-	log  *slog.Logger
-	opts Options
-	ui   *assets
+	st    *store.Store
+	auth  *access.Auth
+	log   *slog.Logger
+	opts  Options
+	ui    *assets
+	cache shellCache
 }
 
 // New builds the web app over st; auth is shared with the REST API so that
@@ -301,9 +302,11 @@ func (a *App) parseFilter(ctx context.Context, workspaceID string, q url.Values)
 		return f, kept, err
 	}
 	if f.To.IsZero() {
-		if f.To, err = report.LastDay(ctx, a.st.DB(), workspaceID, a.opts.Now()); err != nil {
+		shell, err := a.shellFor(ctx, workspaceID)
+		if err != nil {
 			return f, kept, err
 		}
+		f.To = shell.lastDay
 	}
 	if f.From.IsZero() {
 		f.From = f.To.AddDate(0, 0, -29)

@@ -233,11 +233,11 @@ func (a *App) render(w http.ResponseWriter, r *http.Request, c *reqCtx, status i
 			}
 		}
 		if v.ShowFilter {
-			chs, err := report.Channels(r.Context(), a.st, c.ws.ID)
+			shell, err := a.shellFor(r.Context(), c.ws.ID)
 			if err != nil {
 				a.log.Error("web: channels for the filter", "err", err)
 			}
-			v.Channels = chs
+			v.Channels = shell.channels
 		}
 	}
 	t, err := a.ui.page(page)

@@ -226,7 +226,9 @@ func (a *App) channels(w http.ResponseWriter, r *http.Request, c *reqCtx) error 
 func (a *App) updateChannel(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	o := store.ChannelOverride{WorkspaceID: c.ws.ID, Channel: r.PostFormValue("channel"),
 		DisplayName: r.PostFormValue("name"), Platform: r.PostFormValue("platform"), Ownership: r.PostFormValue("ownership")}
-	if err := report.SetChannel(r.Context(), a.st, o); err != nil {
+	err := report.SetChannel(r.Context(), a.st, o)
+	a.forgetShell(c.ws.ID)
+	if err != nil {
 		if msg, ok := userProblem(err); ok {
 			return a.showChannels(w, r, c, http.StatusBadRequest, "", msg)
 		}

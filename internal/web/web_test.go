@@ -319,9 +319,9 @@ func TestOverviewNumbers(t *testing.T) {
 	c := f.Login("viewer")
 	base := "/w/" + f.A.ID + "/overview"
 	tests := []struct {
-		query                             string
+		query                              string
 		events, people, purchases, revenue string
-		funnel                            string // CSV body
+		funnel                             string // CSV body
 	}{
 		{"?from=2025-03-01&to=2025-03-31", "6", "3", "1", "120.50",
 			"stage,rank,people_reached\nstimulus,1,3\nfind,2,3\nunderstand,3,2\nengage,4,2\npurchase,5,1\nadvocate,6,0\n"},

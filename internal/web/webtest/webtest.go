@@ -32,7 +32,7 @@ type Fixture struct {
 	T      testing.TB
 	Store  *store.Store
 	Server *httptest.Server
-	A, B   store.Workspace     // two clients of an agency
+	A, B   store.Workspace        // two clients of an agency
 	Users  map[string]access.User // "owner", "analyst", "responder", "viewer" (of A), "agency" (owner of A and B), "b-owner" (of B only)
 	// Day is the last day with events; the fixture's events fill the seven
 	// days ending on it.

@@ -18,8 +18,8 @@ const (
 	exclaimBoost   = 0.292 // each '!', up to four
 	questionBoost  = 0.18  // each '?' beyond the first, up to 0.96
 	scopeWords     = 3     // how far back a negator or modifier reaches
-	// nameWeight is Ripple's: "Great Lakes" and "The Walking Dead" name
-	// things, they do not judge them.
+	// nameWeight is Ripple's: in "The Walking Dead" or "Grateful Dead" the
+	// capitalised word after the first names a thing, it does not judge it.
 	nameWeight = 0.0
 )
 
@@ -397,9 +397,10 @@ func (sc *scratch) detect(lx *lexicon) int {
 			best = i
 		}
 	}
-	// Two function words at least: one shared word or name ("la", "na")
-	// must not make a text foreign.
-	if best != lx.fallback && counts[best] < 2 {
+	// Two function words at least, and two more than the fallback has: a
+	// shared word or a foreign name ("El Ultimo de la Fila") must not make
+	// a text foreign.
+	if best != lx.fallback && (counts[best] < 2 || counts[best] < counts[lx.fallback]+2) {
 		best = lx.fallback
 	}
 	if counts[best] == 0 && sc.other > sc.latin {
@@ -413,6 +414,13 @@ func (sc *scratch) detect(lx *lexicon) int {
 func (sc *scratch) lookupWord(w []byte, l *language) (id int32, elong bool) {
 	if id := l.lookup(string(w)); id >= 0 {
 		return id, false
+	}
+	if n := len(w); n > 4 && w[n-2] == 'i' && w[n-1] == 'n' {
+		// "lovin", "chillin": social text drops the g of -ing.
+		sc.tmp = append(append(sc.tmp[:0], w...), 'g')
+		if id := l.lookup(string(sc.tmp)); id >= 0 {
+			return id, false
+		}
 	}
 	if stretched(w) {
 		for _, keep := range []int{2, 1} {
@@ -450,17 +458,16 @@ func squeeze(dst, w []byte, keep int) []byte {
 	return dst
 }
 
-// inName reports whether the word token at i is a capitalised word inside a
-// run of them, not at the start of a sentence.
+// inName reports whether the word token at i is a capitalised word that
+// follows another one, not at the start of a sentence. The first word of a
+// run keeps its valence: in "Best New Manga" or "Worst Song" a leading
+// adjective still judges, and readers take it so.
 func (sc *scratch) inName(i int) bool {
 	t := sc.toks[i]
 	if !t.title || t.initial {
 		return false
 	}
-	if i > 0 && sc.toks[i-1].kind == kindWord && sc.toks[i-1].title {
-		return true
-	}
-	return i+1 < len(sc.toks) && sc.toks[i+1].kind == kindWord && sc.toks[i+1].title && !sc.toks[i+1].initial
+	return i > 0 && sc.toks[i-1].kind == kindWord && sc.toks[i-1].title
 }
 
 func (sc *scratch) matches(i int, rest []string) bool {
@@ -579,18 +586,35 @@ func (sc *scratch) score(l *language) float64 {
 		}
 		sum += v
 	}
+	return sum + sc.emphasis(sum)
+}
+
+// scoreEmoji sums the valences of the emoji and emoticons alone, for text
+// in a language without a lexicon; ok is false when there are none.
+func (sc *scratch) scoreEmoji() (sum float64, ok bool) {
+	for _, t := range sc.toks {
+		if t.kind == kindEmoji {
+			sum += t.val
+			ok = true
+		}
+	}
+	return sum + sc.emphasis(sum), ok
+}
+
+// emphasis is what exclamation and question marks add to a sum, in the
+// direction of its sign.
+func (sc *scratch) emphasis(sum float64) float64 {
 	if sum != 0 {
 		emph := exclaimBoost * float64(min(sc.exclaim, 4))
 		if sc.question > 1 {
 			emph += min(questionBoost*float64(sc.question), 0.96)
 		}
 		if sum > 0 {
-			sum += emph
-		} else {
-			sum -= emph
+			return emph
 		}
+		return -emph
 	}
-	return sum
+	return 0
 }
 
 // ownValenceNegated reports whether the negator at i has a sentiment word in

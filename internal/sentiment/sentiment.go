@@ -1,6 +1,7 @@
 // Package sentiment owns Ripple's sentiment engine: it labels a short social
 // text positive, neutral or negative with a score in [-1, 1], or unscored
-// when the text is in a language it has no lexicon for.
+// when the text is in a language it has no lexicon for and carries no emoji
+// or emoticon.
 //
 // The engine is lexicon-and-rules in the spirit of VADER: word valences
 // adjusted for negation, intensifiers and dampeners, "but" clauses, ALL CAPS,
@@ -24,7 +25,8 @@ const (
 	Positive Label = "positive"
 	Neutral  Label = "neutral"
 	Negative Label = "negative"
-	// Unscored marks text in a language the engine has no lexicon for.
+	// Unscored marks text in a language the engine has no lexicon for,
+	// without emoji or emoticons to go by.
 	Unscored Label = "unscored"
 )
 
@@ -114,16 +116,23 @@ func (a *Analyzer) Analyze(text string) Result {
 	defer a.pool.Put(sc)
 	sc.tokenize(text, a.lx)
 	li := sc.detect(a.lx)
-	if li < 0 {
-		return Result{Label: Unscored, Lang: "und"}
+	code := "und"
+	if li >= 0 {
+		code = a.lx.langs[li].code
 	}
-	l := a.lx.langs[li]
-	if !l.scored {
-		return Result{Label: Unscored, Lang: l.code}
+	if li < 0 || !a.lx.langs[li].scored {
+		// Emoji and emoticons read the same in every language, so a text
+		// in a language without a lexicon is still scored when it has them.
+		sum, ok := sc.scoreEmoji()
+		if !ok {
+			return Result{Label: Unscored, Lang: code}
+		}
+		s := normalize(sum)
+		return Result{Label: LabelFor(s), Score: s, Lang: code}
 	}
-	sum := sc.score(l)
+	sum := sc.score(a.lx.langs[li])
 	s := normalize(sum)
-	return Result{Label: LabelFor(s), Score: s, Lang: l.code}
+	return Result{Label: LabelFor(s), Score: s, Lang: code}
 }
 
 // normalize maps a sum of valences onto (-1, 1); alpha sets how fast it

@@ -50,6 +50,9 @@ func TestLabels(t *testing.T) {
 		{"can't wait", "can't wait for the weekend", Positive},
 		{"stretched word", "sooo goooood", Positive},
 		{"no problem", "no problem at all", Positive},
+		{"dropped g", "lovin it", Positive},
+		{"name after its first word", "we are watching The Walking Dead tonight at home", Neutral},
+		{"adjective leading a name", "My picks for the Best New Manga", Positive},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,6 +109,11 @@ func TestLanguage(t *testing.T) {
 		{"サービスが最悪です", Unscored, "und"},
 		// A single shared word ("la", "de") must not make English foreign.
 		{"Dinner at La Tavola was lovely", Positive, "en"},
+		// Foreign function words must outnumber English ones clearly.
+		{"I saw a video -- El Ultimo de la Fila", Neutral, "en"},
+		// Emoji read the same in any language.
+		{"El servicio es muy bueno y me gusta 😍", Positive, "es"},
+		{"Обслуживание ужасное 😡", Negative, "und"},
 	}
 	for _, tt := range tests {
 		have := analyze(t, tt.text)

@@ -25,6 +25,7 @@ runs it serves DIR as it is.`)
 	seed := fs.Uint64("seed", 1, "simulation seed: the same seed gives the same business")
 	business := fs.String("business", "product", "what the business sells: product or service")
 	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	opts := webFlags(fs)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -50,7 +51,7 @@ runs it serves DIR as it is.`)
 			return err
 		}
 	}
-	return serve(ctx, s, st, *addr, log, func(bound string) {
+	return serve(ctx, st, *addr, log, *opts, func(bound string) {
 		fmt.Fprintf(s.out, "\n%s\nOpen http://%s and sign in. Press Ctrl-C to stop.\n", intro, bound)
 	})
 }

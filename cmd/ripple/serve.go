@@ -9,6 +9,7 @@ import (
 
 	"ripple/internal/server"
 	"ripple/internal/store"
+	"ripple/internal/web"
 )
 
 func cmdServe(ctx context.Context, s stdio, args []string) error {
@@ -16,6 +17,7 @@ func cmdServe(ctx context.Context, s stdio, args []string) error {
 	data := fs.String("data", "ripple-data", "data directory holding the embedded database")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	opts := webFlags(fs)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -28,17 +30,25 @@ func cmdServe(ctx context.Context, s stdio, args []string) error {
 		return err
 	}
 	defer st.Close()
-	return serve(ctx, s, st, *addr, log, nil)
+	return serve(ctx, st, *addr, log, *opts, nil)
+}
+
+// webFlags adds the web app's flags to fs.
+func webFlags(fs *flagSet) *web.Options {
+	var o web.Options
+	fs.StringVar(&o.DevDir, "dev", "", "read templates and static files from this directory (internal/web in a checkout) on every request, for development")
+	fs.BoolVar(&o.TrustProxy, "trust-proxy", false, "trust X-Forwarded-Proto and X-Forwarded-For from a reverse proxy (cookies become Secure behind https)")
+	return &o
 }
 
 // serve runs the server on addr; ready, when set, is called with the bound
 // address once it accepts connections.
-func serve(ctx context.Context, s stdio, st *store.Store, addr string, log *slog.Logger, ready func(string)) error {
+func serve(ctx context.Context, st *store.Store, addr string, log *slog.Logger, opts web.Options, ready func(string)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := server.New(st, log)
+	srv := server.New(st, log, opts)
 	log.Info("ripple listening", "addr", "http://"+ln.Addr().String(), "data", st.Dir())
 	if ready != nil {
 		ready(ln.Addr().String())
@@ -48,8 +58,8 @@ func serve(ctx context.Context, s stdio, st *store.Store, addr string, log *slog
 
 // openStore opens the data directory, explaining what to do when a running
 // server holds it.
-func openStore(ctx context.Context, dir string) (*store.Store, error) {
-	st, err := store.Open(ctx, dir)
+func openStore(ctx context.Context, dir string, opts ...store.Option) (*store.Store, error) {
+	st, err := store.Open(ctx, dir, opts...)
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("%s is in use by a running Ripple server (DuckDB allows one process per database file): stop the server first, or work through its web app and API", dir)
 	}

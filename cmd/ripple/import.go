@@ -50,7 +50,8 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 	}
 	defer in.Close()
 
-	st, err := openStore(ctx, *data)
+	// An import only appends, so it needs little of DuckDB's cache.
+	st, err := openStore(ctx, *data, store.WithMemoryLimit("128MB"))
 	if err != nil {
 		return err
 	}

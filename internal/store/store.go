@@ -44,8 +44,25 @@ type Store struct {
 	dedup    *idSet     // hashes of every stored (workspace, message id)
 }
 
+// Option tunes how the store is opened.
+type Option func(*options)
+
+type options struct {
+	memoryLimit string
+}
+
+// WithMemoryLimit caps DuckDB's buffer memory, e.g. "96MB"; the default is
+// 512MB. Queries that need more spill to disk rather than fail.
+func WithMemoryLimit(limit string) Option {
+	return func(o *options) { o.memoryLimit = limit }
+}
+
 // Open opens (creating if needed) the store in dir and applies migrations.
-func Open(ctx context.Context, dir string) (*Store, error) {
+func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
+	o := options{memoryLimit: "512MB"}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("store: create data directory: %w", err)
 	}
@@ -62,7 +79,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	// default, which makes a steady stream of appends rewrite row groups
 	// over and over (measured: 8k rows/s instead of 45k). A larger log
 	// costs only a longer replay after a crash.
-	if _, err := s.db.ExecContext(ctx, `SET checkpoint_threshold = '512MB'; SET memory_limit = '256MB'`); err != nil {
+	if _, err := s.db.ExecContext(ctx, `SET checkpoint_threshold = '512MB'; SET memory_limit = '`+strings.ReplaceAll(o.memoryLimit, "'", "")+`'`); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: configure: %w", err)
 	}

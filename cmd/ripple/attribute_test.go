@@ -7,35 +7,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"ripple/internal/refdata"
 	"strconv"
 	"strings"
 	"testing"
 )
-
-// attributionData returns ../shared/data/attribution/NAME beside the
-// repository root, or skips when the reference data is absent.
-func attributionData(t *testing.T, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the package directory: cannot find ../shared/data")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", "attribution", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("reference data ../shared/data/attribution/%s is absent: %v", name, err)
-	}
-	return p
-}
 
 // attributionCSV reads CSV text, skipping # comment lines, into rows keyed
 // by the first column, and returns the header.
@@ -59,8 +35,8 @@ func attributionCSV(t *testing.T, text string) ([]string, map[string][]string) {
 }
 
 func TestAttributeCommand(t *testing.T) {
-	paths := attributionData(t, "pathdata.csv")
-	heur, err := os.ReadFile(attributionData(t, "heuristics.csv"))
+	paths := refdata.Path(t, "attribution/pathdata.csv")
+	heur, err := os.ReadFile(refdata.Path(t, "attribution/heuristics.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +67,7 @@ func TestAttributeCommand(t *testing.T) {
 			}
 			wantRows := hRows
 			if tc.ref != "" {
-				b, err := os.ReadFile(attributionData(t, tc.ref))
+				b, err := os.ReadFile(refdata.Path(t, "attribution/"+tc.ref))
 				if err != nil {
 					t.Fatal(err)
 				}

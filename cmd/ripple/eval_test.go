@@ -4,39 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
+	"ripple/internal/refdata"
 	"strings"
 	"testing"
 )
 
-// sharedData finds ../shared/data/<name> beside the repository root, or
-// skips the test.
-func sharedData(t *testing.T, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the package: cannot locate ../shared/data")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("reference data not found at ../shared/data/%s beside the repository: %v", name, err)
-	}
-	return p
-}
-
 func TestEvalSentimentCommand(t *testing.T) {
-	dir := sharedData(t, "sentiment")
+	dir := refdata.Path(t, "sentiment")
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), []string{"eval", "sentiment", "--data", dir}, stdio{out: &out, err: &errOut})
 	if err != nil {

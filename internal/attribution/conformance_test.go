@@ -4,40 +4,15 @@ import (
 	"encoding/csv"
 	"math"
 	"os"
-	"path/filepath"
+	"ripple/internal/refdata"
 	"strconv"
 	"strings"
 	"testing"
 )
 
-// sharedData returns the path of a file under ../shared/data beside the
-// repository root, or skips the test when the reference data is absent.
-func sharedData(t testing.TB, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the package directory: cannot find ../shared/data")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("reference data ../shared/data/%s is absent: %v", name, err)
-	}
-	return p
-}
-
 func loadPathData(t testing.TB) []Journey {
 	t.Helper()
-	f, err := os.Open(sharedData(t, "attribution/pathdata.csv"))
+	f, err := os.Open(refdata.Path(t, "attribution/pathdata.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +28,7 @@ func loadPathData(t testing.TB) []Journey {
 // keyed by the first column.
 func readReference(t *testing.T, name string) (header []string, rows map[string][]float64, comment string) {
 	t.Helper()
-	b, err := os.ReadFile(sharedData(t, name))
+	b, err := os.ReadFile(refdata.Path(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}

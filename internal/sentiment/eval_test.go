@@ -1,35 +1,9 @@
 package sentiment
 
 import (
-	"os"
-	"path/filepath"
+	"ripple/internal/refdata"
 	"testing"
 )
-
-// sharedSentimentDir finds ../shared/data/sentiment beside the repository
-// root (the folder holding go.mod), or skips the test.
-func sharedSentimentDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the package: cannot locate ../shared/data/sentiment")
-		}
-		dir = parent
-	}
-	data := filepath.Join(dir, "..", "shared", "data", "sentiment")
-	if _, err := os.Stat(data); err != nil {
-		t.Skipf("reference data not found at ../shared/data/sentiment beside the repository: %v", err)
-	}
-	return data
-}
 
 // TestEvalBars checks the engine against the public reference sets. Each
 // set has a target (the bar: VADER's published figure, or 0.60
@@ -37,7 +11,7 @@ func sharedSentimentDir(t testing.TB) string {
 // the engine does not reach its target yet the floor is its measured level,
 // so a regression fails the test while the gap stays visible in the log.
 func TestEvalBars(t *testing.T) {
-	sets, err := LoadSets(sharedSentimentDir(t))
+	sets, err := LoadSets(refdata.Path(t, "sentiment"))
 	if err != nil {
 		t.Fatal(err)
 	}

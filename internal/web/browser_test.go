@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"ripple/internal/refdata"
 	"strings"
 	"sync"
 	"testing"
@@ -34,21 +35,11 @@ func browserPath(t *testing.T) string {
 
 // screenshotDir is test-output/screenshots at the repository root.
 func screenshotDir(t *testing.T) string {
-	dir, err := os.Getwd()
+	root, err := refdata.Root()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	out := filepath.Join(dir, "test-output", "screenshots")
+	out := filepath.Join(root, "test-output", "screenshots")
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -71,6 +71,8 @@ func (a *API) Routes() []Route {
 		{"DELETE", "/workspaces/{ws}/members/{user}", access.ManageWorkspace, a.removeMember},
 		{"GET", "/workspaces/{ws}/stats/overview", access.ViewReports, a.overview},
 		{"GET", "/workspaces/{ws}/channels", access.ViewReports, a.listChannels},
+		{"GET", "/workspaces/{ws}/funnel", access.ViewReports, a.funnel},
+		{"GET", "/workspaces/{ws}/people/{person}", access.BuildAudiences, a.getPerson},
 		{"PATCH", "/workspaces/{ws}/channels/{channel}", access.ManageWorkspace, a.updateChannel},
 		{"GET", "/tokens", 0, a.listTokens},
 		{"POST", "/tokens", 0, a.createToken},

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -70,6 +71,9 @@ func TestRoles(t *testing.T) {
 		{"DELETE", a + "/members/usr_nope", "", [4]int{404, 403, 403, 403}},
 		{"GET", a + "/stats/overview?from=2025-03-01&to=2025-03-31", "", [4]int{200, 200, 403, 200}},
 		{"GET", a + "/channels", "", [4]int{200, 200, 403, 200}},
+		{"GET", a + "/funnel", "", [4]int{200, 200, 403, 200}},
+		{"GET", a + "/people/ann", "", [4]int{200, 200, 403, 403}},
+		{"GET", a + "/people/nobody", "", [4]int{404, 404, 403, 403}},
 		{"PATCH", a + "/channels/web%2Fowned", `{"name":"Site"}`, [4]int{200, 403, 403, 403}},
 		{"GET", "/tokens", "", [4]int{200, 200, 200, 200}},
 		{"POST", "/tokens", `{"name":"n","role":"viewer"}`, [4]int{201, 201, 400, 201}}, // a responder cannot mint a viewer token
@@ -106,6 +110,7 @@ func TestIsolation(t *testing.T) {
 		{"GET", b + "/members", ""}, {"DELETE", b + "/members/" + f.Users["b-owner"].ID, ""},
 		{"PATCH", "/workspaces/" + f.A.ID + "/members/" + f.Users["b-owner"].ID, `{"role":"viewer"}`},
 		{"GET", b + "/stats/overview", ""}, {"GET", b + "/channels", ""},
+		{"GET", b + "/funnel", ""}, {"GET", b + "/people/zed", ""}, {"GET", "/workspaces/" + f.A.ID + "/people/zed", ""},
 	} {
 		if status, _ := c.do(call[0], call[1], call[2]); status != 404 {
 			t.Errorf("A's token %s %s: status %d, want 404", call[0], call[1], status)
@@ -257,5 +262,33 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		if _, pattern := srv.Mux.Handler(req); pattern != method+" "+api.Prefix+path {
 			t.Errorf("%s %s reaches pattern %q", method, concrete, pattern)
 		}
+	}
+}
+
+// TestJourney: a person's first and last touch and the funnel by first-touch
+// channel come from the workspace's events.
+func TestJourney(t *testing.T) {
+	f := webtest.New(t)
+	c := apiClient{t, f.Server.URL, token(t, f, "owner", f.A.ID, access.Owner)}
+	status, ann := c.do("GET", "/workspaces/"+f.A.ID+"/people/ann", "")
+	if status != 200 || ann["first_channel"] != "facebook/paid" || ann["last_channel"] != "web/owned" || ann["stage"] != "purchase" || ann["events"] != 3.0 {
+		t.Fatalf("ann = %d %v; want first touch facebook/paid, last web/owned, purchase, 3 events", status, ann)
+	}
+	status, body := c.do("GET", "/workspaces/"+f.A.ID+"/funnel", "")
+	if status != 200 {
+		t.Fatalf("funnel: %d %v", status, body)
+	}
+	got := map[string][]float64{}
+	for _, row := range body["funnel"].([]any) {
+		r := row.(map[string]any)
+		for _, s := range r["stages"].([]any) {
+			got[r["first_channel"].(string)] = append(got[r["first_channel"].(string)], s.(map[string]any)["people"].(float64))
+		}
+	}
+	// ann (to purchase) and bob (to engage) were first touched by facebook;
+	// cy only found the site.
+	want := map[string][]float64{"facebook/paid": {2, 2, 2, 2, 1, 0}, "web/owned": {1, 1, 0, 0, 0, 0}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("funnel = %v, want %v", got, want)
 	}
 }

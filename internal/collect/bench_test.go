@@ -130,12 +130,17 @@ func BenchmarkParse(b *testing.B) {
 }
 
 // BenchmarkAppend is the store's share of the durable path: appending
-// groups of 800 parsed messages (8 clients' batches of 100), as the batcher
-// does, without HTTP or parsing.
+// groups of parsed messages as the batcher does (800 is 8 clients' batches
+// of 100), without HTTP or parsing.
 func BenchmarkAppend(b *testing.B) {
+	for _, group := range []int{100, 800, 4000} {
+		b.Run(fmt.Sprintf("group=%d", group), func(b *testing.B) { benchAppend(b, group) })
+	}
+}
+
+func benchAppend(b *testing.B, group int) {
 	r := newRig(b)
-	const group = 800
-	bodies := benchBodies(fmt.Sprintf("a%d", b.N), (b.N*group+99)/100, 100)
+	bodies := benchBodies(fmt.Sprintf("a%d-%d", group, b.N), (b.N*group+99)/100, 100)
 	var msgs []event.Message
 	received := time.Now().UTC()
 	for _, body := range bodies {

@@ -57,6 +57,10 @@ type wire struct {
 type flexString string
 
 func (f *flexString) UnmarshalJSON(b []byte) error {
+	if plainString(b) {
+		*f = flexString(b[1 : len(b)-1])
+		return nil
+	}
 	if len(b) > 0 && b[0] == '"' {
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
@@ -75,6 +79,21 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	}
 	*f = flexString(b)
 	return nil
+}
+
+// plainString reports whether b is a JSON string with nothing to unescape:
+// the common case of an id, taken as is without a second decoder pass. The
+// raw message was checked to be valid UTF-8 before decoding.
+func plainString(b []byte) bool {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return false
+	}
+	for _, c := range b[1 : len(b)-1] {
+		if c == '\\' || c == '"' || c < 0x20 {
+			return false
+		}
+	}
+	return true
 }
 
 // Defaults are batch-level values a message inherits when it lacks its own.

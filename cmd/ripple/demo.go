@@ -96,6 +96,9 @@ func seedDemo(ctx context.Context, s stdio, st *store.Store, cfg demoConfig) (st
 	if err != nil {
 		return "", err
 	}
+	if err := st.Checkpoint(ctx); err != nil {
+		return "", err
+	}
 	truthDir := filepath.Join(st.Dir(), "truth")
 	if err := truth.WriteDir(truthDir); err != nil {
 		return "", err

@@ -34,6 +34,10 @@ func BenchmarkPages(b *testing.B) {
 	}
 	last := time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC)
 	loadEvents(b, st, ws.ID, last, 1_000_000, 50_000, 90)
+	// The server checkpoints in the background after appends; measure that state.
+	if err := st.Checkpoint(ctx); err != nil {
+		b.Fatal(err)
+	}
 	u, err := access.CreateUser(ctx, st, "bench@example.com", "Bench", "bench password")
 	if err != nil {
 		b.Fatal(err)

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -78,28 +77,10 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-// syncBuffer is written by the server goroutine and read by the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestDemoSeedsAndServes(t *testing.T) {
 	data := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errb syncBuffer
+	var out, errb lockedBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"demo", "--data", data, "--addr", "127.0.0.1:0", "--events", "20000", "--days", "30"},
@@ -143,7 +124,7 @@ func TestDemoSeedsAndServes(t *testing.T) {
 
 	// A second run serves the same data instead of seeding again.
 	ctx, cancel = context.WithCancel(context.Background())
-	out = syncBuffer{}
+	out = lockedBuffer{}
 	go func() {
 		done <- run(ctx, []string{"demo", "--data", data, "--addr", "127.0.0.1:0"}, stdio{out: &out, err: &errb, getenv: func(string) string { return "" }})
 	}()

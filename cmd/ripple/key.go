@@ -3,12 +3,23 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"text/tabwriter"
+	"time"
+
+	"ripple/internal/store"
 )
 
 func cmdKey(ctx context.Context, s stdio, args []string) error {
 	if len(args) == 0 || (args[0] != "create" && args[0] != "revoke" && args[0] != "list") {
-		fmt.Fprint(s.err, "Usage: ripple key create --workspace ID [--name NAME] [--data DIR]\n       ripple key list --workspace ID [--data DIR]\n       ripple key revoke --workspace ID --key KEY_ID [--data DIR]\n\nA write key's secret is printed once, at creation; only its hash is stored.\n")
+		fmt.Fprint(s.err, `Usage: ripple key create --workspace ID [--name NAME] [--data DIR]
+       ripple key list --workspace ID [--data DIR]
+       ripple key revoke --workspace ID --key KEY_ID [--data DIR]
+
+A write key's secret is printed once, at creation; only its hash is stored.
+While a server holds the data directory, each works through its API with
+--token (an owner's API token for the workspace) and --server.
+`)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return errHelp
 		}
@@ -19,34 +30,71 @@ func cmdKey(ctx context.Context, s stdio, args []string) error {
 	ws := fs.String("workspace", "", "workspace id")
 	name := fs.String("name", "", "a label for the key, e.g. where it is used (create)")
 	keyID := fs.String("key", "", "id of the key to revoke (revoke)")
+	r := remoteFlags(fs)
 	if err := fs.parse(args[1:]); err != nil {
 		return err
 	}
 	if *ws == "" {
 		return fmt.Errorf("--workspace: is required")
 	}
-	st, err := openStore(ctx, *data)
+	if args[0] == "revoke" && *keyID == "" {
+		return fmt.Errorf("--key: is required")
+	}
+	st, err := openOrRemote(ctx, *data, r)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	if st != nil {
+		defer st.Close()
+	}
+	keysPath := "/workspaces/" + url.PathEscape(*ws) + "/keys"
 	switch args[0] {
 	case "create":
-		k, secret, err := st.CreateWriteKey(ctx, *ws, *name)
+		var k store.WriteKey
+		var secret string
+		if st != nil {
+			k, secret, err = st.CreateWriteKey(ctx, *ws, *name)
+		} else {
+			var out struct {
+				ID     string `json:"id"`
+				Secret string `json:"secret"`
+			}
+			err = r.call(ctx, "POST", keysPath, map[string]string{"name": *name}, &out)
+			k, secret = store.WriteKey{ID: out.ID, WorkspaceID: *ws}, out.Secret
+		}
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(s.out, "created write key %s for workspace %s\nsecret (shown once): %s\n", k.ID, k.WorkspaceID, secret)
 	case "revoke":
-		if *keyID == "" {
-			return fmt.Errorf("--key: is required")
+		if st != nil {
+			err = st.RevokeWriteKey(ctx, *ws, *keyID)
+		} else {
+			err = r.call(ctx, "DELETE", keysPath+"/"+url.PathEscape(*keyID), nil, nil)
 		}
-		if err := st.RevokeWriteKey(ctx, *ws, *keyID); err != nil {
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(s.out, "revoked write key %s\n", *keyID)
 	case "list":
-		keys, err := st.WriteKeys(ctx, *ws)
+		var keys []store.WriteKey
+		if st != nil {
+			keys, err = st.WriteKeys(ctx, *ws)
+		} else {
+			var out struct {
+				Keys []struct {
+					ID        string     `json:"id"`
+					Name      string     `json:"name"`
+					Hint      string     `json:"hint"`
+					CreatedAt time.Time  `json:"created_at"`
+					RevokedAt *time.Time `json:"revoked_at"`
+				} `json:"keys"`
+			}
+			err = r.call(ctx, "GET", keysPath, nil, &out)
+			for _, k := range out.Keys {
+				keys = append(keys, store.WriteKey{ID: k.ID, Name: k.Name, Hint: k.Hint, CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt})
+			}
+		}
 		if err != nil {
 			return err
 		}

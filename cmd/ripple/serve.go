@@ -61,10 +61,19 @@ func serve(ctx context.Context, st *store.Store, addr string, log *slog.Logger, 
 func openStore(ctx context.Context, dir string, opts ...store.Option) (*store.Store, error) {
 	st, err := store.Open(ctx, dir, opts...)
 	if errors.Is(err, store.ErrLocked) {
-		return nil, fmt.Errorf("%s is in use by a running Ripple server (DuckDB allows one process per database file): stop the server first, or work through its web app and API", dir)
+		return nil, lockedError{dir}
 	}
 	return st, err
 }
+
+// lockedError explains what to do when a server holds the data directory.
+type lockedError struct{ dir string }
+
+func (e lockedError) Error() string {
+	return e.dir + " is in use by a running Ripple server (DuckDB allows one process per database file): stop it, or work through its web app and API"
+}
+
+func (e lockedError) Unwrap() error { return store.ErrLocked }
 
 func newLogger(s stdio, level string) (*slog.Logger, error) {
 	var l slog.Level

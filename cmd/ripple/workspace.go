@@ -4,11 +4,18 @@ import (
 	"context"
 	"fmt"
 	"text/tabwriter"
+	"time"
+
+	"ripple/internal/store"
 )
 
 func cmdWorkspace(ctx context.Context, s stdio, args []string) error {
 	if len(args) == 0 || (args[0] != "create" && args[0] != "list") {
-		fmt.Fprint(s.err, "Usage: ripple workspace create --name NAME [--business product|service] [--data DIR]\n       ripple workspace list [--data DIR]\n")
+		fmt.Fprint(s.err, `Usage: ripple workspace create --name NAME [--business product|service] [--data DIR]
+       ripple workspace list [--data DIR] [--token TOKEN --server URL]
+
+While a server holds the data directory, list works through its API with --token.
+`)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return errHelp
 		}
@@ -18,15 +25,16 @@ func cmdWorkspace(ctx context.Context, s stdio, args []string) error {
 	data := fs.String("data", "ripple-data", "data directory")
 	name := fs.String("name", "", "workspace name (create)")
 	business := fs.String("business", "product", "what the business sells: product or service (create)")
+	r := remoteFlags(fs)
 	if err := fs.parse(args[1:]); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, *data)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	if args[0] == "create" {
+		st, err := openStore(ctx, *data)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
 		w, err := st.CreateWorkspace(ctx, *name, *business)
 		if err != nil {
 			return err
@@ -34,9 +42,31 @@ func cmdWorkspace(ctx context.Context, s stdio, args []string) error {
 		fmt.Fprintf(s.out, "created workspace %s (%s)\n", w.ID, w.Name)
 		return nil
 	}
-	ws, err := st.Workspaces(ctx)
+	st, err := openOrRemote(ctx, *data, r)
 	if err != nil {
 		return err
+	}
+	var ws []store.Workspace
+	if st != nil {
+		defer st.Close()
+		if ws, err = st.Workspaces(ctx); err != nil {
+			return err
+		}
+	} else {
+		var out struct {
+			Workspaces []struct {
+				ID           string    `json:"id"`
+				Name         string    `json:"name"`
+				BusinessType string    `json:"business_type"`
+				CreatedAt    time.Time `json:"created_at"`
+			} `json:"workspaces"`
+		}
+		if err := r.call(ctx, "GET", "/workspaces", nil, &out); err != nil {
+			return err
+		}
+		for _, w := range out.Workspaces {
+			ws = append(ws, store.Workspace{ID: w.ID, Name: w.Name, BusinessType: w.BusinessType, CreatedAt: w.CreatedAt})
+		}
 	}
 	tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tBUSINESS\tCREATED")

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+
+	"ripple/internal/access"
+	"ripple/internal/store"
+)
+
+// TestCommandsThroughAPIWhileServing: while a server process holds the data
+// directory, key and workspace commands work through its API with a token,
+// and say what to do without one.
+func TestCommandsThroughAPIWhileServing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the ripple binary")
+	}
+	bin := buildBinary(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	ctx := context.Background()
+	st, err := store.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, _ := st.CreateWorkspace(ctx, "Acme", "product")
+	u, err := access.CreateUser(ctx, st, "owner@example.com", "Owner", "a long password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	access.Grant(ctx, st, u.ID, ws.ID, access.Owner)
+	_, token, err := access.NewAuth(st, nil).CreateToken(ctx, u.ID, ws.ID, access.Owner, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	addr := freeLoopbackAddr(t)
+	srv := startServeProcess(t, bin, dir, addr)
+	env := map[string]string{"RIPPLE_DATA": dir, "RIPPLE_SERVER": "http://" + addr}
+	if _, err := ripple(t, env, "key", "list", "--workspace", ws.ID); err == nil || !strings.Contains(err.Error(), "pass --token") {
+		t.Fatalf("key list without a token while serving: %v, want advice to pass --token", err)
+	}
+	env["RIPPLE_TOKEN"] = token
+	out, err := ripple(t, env, "key", "create", "--workspace", ws.ID, "--name", "site")
+	keyID := regexp.MustCompile(`key_[0-9a-f]+`).FindString(out)
+	if err != nil || keyID == "" || !regexp.MustCompile(`secret \(shown once\): rk_[0-9a-f]{48}`).MatchString(out) {
+		t.Fatalf("key create through the API: %q, %v", out, err)
+	}
+	if out, err := ripple(t, env, "key", "revoke", "--workspace", ws.ID, "--key", keyID); err != nil || !strings.Contains(out, "revoked") {
+		t.Fatalf("key revoke through the API: %q, %v", out, err)
+	}
+	if out, err := ripple(t, env, "key", "list", "--workspace", ws.ID); err != nil || !strings.Contains(out, keyID) || !strings.Contains(out, "revoked ") {
+		t.Fatalf("key list through the API: %q, %v", out, err)
+	}
+	if out, err := ripple(t, env, "workspace", "list"); err != nil || !strings.Contains(out, ws.ID) || !strings.Contains(out, "Acme") {
+		t.Fatalf("workspace list through the API: %q, %v", out, err)
+	}
+	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	srv.Wait()
+}

@@ -50,7 +50,8 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 	}
 	defer in.Close()
 
-	// An import only appends, so it needs little of DuckDB's cache.
+	// A bulk load writes row groups straight to the file, so it needs little
+	// of DuckDB's cache.
 	st, err := openStore(ctx, *data, store.WithMemoryLimit("128MB"))
 	if err != nil {
 		return err
@@ -59,11 +60,23 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 	if *ws, err = resolveWorkspace(ctx, st, *ws); err != nil {
 		return err
 	}
+	bulk, err := st.BeginBulk(ctx)
+	if err != nil {
+		return err
+	}
 	bar := newProgressBar(s.err, size)
-	sum, err := importer.Import(ctx, in, st, importer.Options{Workspace: *ws, Format: f, Progress: bar.update})
+	sum, err := importer.Import(ctx, in, bulk, importer.Options{Workspace: *ws, Format: f, Progress: bar.update})
 	bar.done()
+	if err != nil {
+		bulk.Abort()
+		printSummary(s.out, sum)
+		return fmt.Errorf("%w (the lines read since the last commit were not stored: run the import again; stored lines count as duplicates)", err)
+	}
+	if err := bulk.Close(ctx); err != nil {
+		return err
+	}
 	printSummary(s.out, sum)
-	return err
+	return nil
 }
 
 func openInput(s stdio, path string) (io.ReadCloser, int64, error) {

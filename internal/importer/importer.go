@@ -203,7 +203,7 @@ func readLines(ctx context.Context, r io.Reader, rows int, out chan<- *chunk) er
 	br := bufio.NewReaderSize(r, 1<<20)
 	seq, line := 0, 1
 	c := &chunk{seq: seq, firstLine: line}
-	var buf []byte // backing store for the chunk's lines
+	var block []byte // lines are copied into shared 1 MiB blocks, not one allocation each
 	for {
 		b, err := br.ReadSlice('\n')
 		n := int64(len(b))
@@ -217,9 +217,12 @@ func readLines(ctx context.Context, r io.Reader, rows int, out chan<- *chunk) er
 			b = tooLong
 		}
 		if len(b) > 0 {
-			start := len(buf)
-			buf = append(buf, b...)
-			c.lines = append(c.lines, buf[start:len(buf):len(buf)])
+			if cap(block)-len(block) < len(b) {
+				block = make([]byte, 0, max(1<<20, len(b)))
+			}
+			start := len(block)
+			block = append(block, b...)
+			c.lines = append(c.lines, block[start:len(block):len(block)])
 			c.bytes += n
 			line++
 		}
@@ -231,7 +234,6 @@ func readLines(ctx context.Context, r io.Reader, rows int, out chan<- *chunk) er
 			}
 			seq++
 			c = &chunk{seq: seq, firstLine: line}
-			buf = nil
 		}
 		if err == io.EOF {
 			return nil

@@ -18,39 +18,11 @@ import (
 func (s *Store) AppendEvents(ctx context.Context, msgs []event.Message) (int, error) {
 	s.appendMu.Lock()
 	defer s.appendMu.Unlock()
-
-	dup := make([]bool, len(msgs))
-	hashes := make([]uint64, len(msgs))
-	fresh := make(map[uint64]struct{}, len(msgs))
-	for i := range msgs {
-		h := s.dedup.hash(msgs[i].Workspace, msgs[i].MessageID)
-		hashes[i] = h
-		if _, seen := fresh[h]; seen || s.dedup.has(h) {
-			dup[i] = true
-			continue
-		}
-		fresh[h] = struct{}{}
-	}
-	if len(fresh) == 0 {
+	hashes, dup, n := s.fresh(msgs, nil)
+	if n == 0 {
 		return 0, nil
 	}
-	err := s.rawConn(ctx, func(dc driver.Conn) error {
-		a, err := duckdb.NewAppenderFromConn(dc, "", "events")
-		if err != nil {
-			return err
-		}
-		for i := range msgs {
-			if dup[i] {
-				continue
-			}
-			if err := a.AppendRow(row(&msgs[i])...); err != nil {
-				a.Close()
-				return fmt.Errorf("message %q: %w", msgs[i].MessageID, err)
-			}
-		}
-		return a.Close() // flushes and commits
-	})
-	if err != nil {
+	if err := s.rawConn(ctx, func(dc driver.Conn) error { return appendRows(dc, msgs, dup) }); err != nil {
 		return 0, fmt.Errorf("store: append events: %w", err)
 	}
 	for i, h := range hashes {
@@ -58,7 +30,46 @@ func (s *Store) AppendEvents(ctx context.Context, msgs []event.Message) (int, er
 			s.dedup.add(h)
 		}
 	}
-	return len(fresh), nil
+	return n, nil
+}
+
+// fresh hashes each message's (workspace, message id) and marks those already
+// stored, already pending in an open bulk transaction, or repeated within
+// msgs. It returns the hashes, the marks and how many are new.
+func (s *Store) fresh(msgs []event.Message, pending *idSet) ([]uint64, []bool, int) {
+	dup := make([]bool, len(msgs))
+	hashes := make([]uint64, len(msgs))
+	seen := make(map[uint64]struct{}, len(msgs))
+	for i := range msgs {
+		h := s.dedup.hash(msgs[i].Workspace, msgs[i].MessageID)
+		hashes[i] = h
+		_, again := seen[h]
+		if again || s.dedup.has(h) || (pending != nil && pending.has(h)) {
+			dup[i] = true
+			continue
+		}
+		seen[h] = struct{}{}
+	}
+	return hashes, dup, len(seen)
+}
+
+// appendRows appends the messages not marked dup through one appender; its
+// Close flushes them into the connection's transaction.
+func appendRows(dc driver.Conn, msgs []event.Message, dup []bool) error {
+	a, err := duckdb.NewAppenderFromConn(dc, "", "events")
+	if err != nil {
+		return err
+	}
+	for i := range msgs {
+		if dup[i] {
+			continue
+		}
+		if err := a.AppendRow(row(&msgs[i])...); err != nil {
+			a.Close()
+			return fmt.Errorf("message %q: %w", msgs[i].MessageID, err)
+		}
+	}
+	return a.Close()
 }
 
 // row is a message in the events table's column order.

@@ -114,3 +114,52 @@ func TestIDSetGrows(t *testing.T) {
 		t.Fatal("set answers wrongly for an absent or present hash")
 	}
 }
+
+func TestBulkDeduplicatesAndCommits(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openTest(t, dir)
+	if _, err := s.AppendEvents(ctx, []event.Message{msg("a", "1")}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.BeginBulk(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		msgs []event.Message
+		want int
+	}{
+		{[]event.Message{msg("a", "1"), msg("a", "2"), msg("a", "2")}, 1}, // 1 is stored, 2 repeats
+		{[]event.Message{msg("a", "2"), msg("a", "3")}, 1},                // 2 is pending in the transaction
+	} {
+		if n, err := b.AppendEvents(ctx, tc.msgs); err != nil || n != tc.want {
+			t.Fatalf("bulk append: %d, %v; want %d new", n, err, tc.want)
+		}
+	}
+	if err := b.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountEvents(ctx, "a"); n != 3 {
+		t.Fatalf("after bulk: %d events, want 3", n)
+	}
+
+	b, _ = s.BeginBulk(ctx)
+	if n, _ := b.AppendEvents(ctx, []event.Message{msg("a", "3"), msg("a", "4")}); n != 1 {
+		t.Fatalf("second bulk appended %d, want 1 (3 is committed)", n)
+	}
+	b.Abort()
+	if n, _ := s.CountEvents(ctx, "a"); n != 3 {
+		t.Fatalf("after abort: %d events, want 3", n)
+	}
+	// An aborted id is not taken for stored.
+	if n, _ := s.AppendEvents(ctx, []event.Message{msg("a", "4")}); n != 1 {
+		t.Fatalf("append after abort: %d, want 1", n)
+	}
+	s.Close()
+	s = openTest(t, dir)
+	defer s.Close()
+	if n, _ := s.AppendEvents(ctx, []event.Message{msg("a", "2"), msg("a", "4")}); n != 0 {
+		t.Fatalf("after restart %d appended, want both recognised", n)
+	}
+}

@@ -14,7 +14,9 @@ import (
 )
 
 // Sink stores events durably and deduplicated, reporting how many were new.
-// The embedded store implements it; a distributed engine can later.
+// The embedded store implements it; a distributed engine can later. One
+// commit loop is faster than two here: two halve the groups, and a commit's
+// fixed cost (the log sync) then dominates.
 type Sink interface {
 	AppendEvents(ctx context.Context, msgs []event.Message) (int, error)
 }

@@ -47,7 +47,9 @@ func (s *Store) BeginBulk(ctx context.Context) (*Bulk, error) {
 // ids, and returns how many were new. They are durable once a commit has
 // passed them: every bulkCommitRows rows, and at Close.
 func (b *Bulk) AppendEvents(ctx context.Context, msgs []event.Message) (int, error) {
-	hashes, dup, n := b.s.fresh(msgs, b.pending)
+	b.s.dedupMu.Lock()
+	hashes, dup, n := b.s.fresh(msgs, nil, b.pending)
+	b.s.dedupMu.Unlock()
 	if n == 0 {
 		return 0, nil
 	}
@@ -75,9 +77,11 @@ func (b *Bulk) commit(ctx context.Context) error {
 	if _, err := b.conn.ExecContext(ctx, `COMMIT`); err != nil {
 		return fmt.Errorf("store: bulk commit: %w", err)
 	}
+	b.s.dedupMu.Lock()
 	for _, h := range b.hashes {
 		b.s.dedup.add(h)
 	}
+	b.s.dedupMu.Unlock()
 	b.hashes = b.hashes[:0]
 	b.pending = newIDSet(0)
 	return nil

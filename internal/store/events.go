@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"time"
@@ -14,29 +15,50 @@ import (
 // AppendEvents stores msgs durably, skipping any message whose (workspace,
 // message id) is already stored: clients retry, and a retried batch must not
 // count twice. It returns how many were new; when it returns a nil error
-// those rows are committed.
+// those rows are committed. Calls may run concurrently: each commits through
+// its own connection, while ids in flight count as taken, so a retry racing
+// its original is still stored once.
 func (s *Store) AppendEvents(ctx context.Context, msgs []event.Message) (int, error) {
-	s.appendMu.Lock()
-	defer s.appendMu.Unlock()
-	hashes, dup, n := s.fresh(msgs, nil)
+	s.appendMu.RLock()
+	defer s.appendMu.RUnlock()
+
+	s.dedupMu.Lock()
+	hashes, dup, n := s.fresh(msgs, s.inflight, nil)
+	for i, h := range hashes {
+		if !dup[i] {
+			s.inflight[h] = struct{}{}
+		}
+	}
+	s.dedupMu.Unlock()
 	if n == 0 {
 		return 0, nil
 	}
-	if err := s.rawConn(ctx, func(dc driver.Conn) error { return appendRows(dc, msgs, dup) }); err != nil {
-		return 0, fmt.Errorf("store: append events: %w", err)
-	}
+
+	w := <-s.writers
+	err := w.append(ctx, s.db, msgs, dup)
+	s.writers <- w
+
+	s.dedupMu.Lock()
 	for i, h := range hashes {
 		if !dup[i] {
-			s.dedup.add(h)
+			delete(s.inflight, h)
+			if err == nil {
+				s.dedup.add(h)
+			}
 		}
+	}
+	s.dedupMu.Unlock()
+	if err != nil {
+		return 0, fmt.Errorf("store: append events: %w", err)
 	}
 	return n, nil
 }
 
 // fresh hashes each message's (workspace, message id) and marks those already
-// stored, already pending in an open bulk transaction, or repeated within
-// msgs. It returns the hashes, the marks and how many are new.
-func (s *Store) fresh(msgs []event.Message, pending *idSet) ([]uint64, []bool, int) {
+// stored, already taken (pending in a bulk transaction or in flight), or
+// repeated within msgs. It returns the hashes, the marks and how many are
+// new. The caller holds dedupMu.
+func (s *Store) fresh(msgs []event.Message, inflight map[uint64]struct{}, pending *idSet) ([]uint64, []bool, int) {
 	dup := make([]bool, len(msgs))
 	hashes := make([]uint64, len(msgs))
 	seen := make(map[uint64]struct{}, len(msgs))
@@ -44,7 +66,8 @@ func (s *Store) fresh(msgs []event.Message, pending *idSet) ([]uint64, []bool, i
 		h := s.dedup.hash(msgs[i].Workspace, msgs[i].MessageID)
 		hashes[i] = h
 		_, again := seen[h]
-		if again || s.dedup.has(h) || (pending != nil && pending.has(h)) {
+		_, flying := inflight[h]
+		if again || flying || s.dedup.has(h) || (pending != nil && pending.has(h)) {
 			dup[i] = true
 			continue
 		}
@@ -53,23 +76,74 @@ func (s *Store) fresh(msgs []event.Message, pending *idSet) ([]uint64, []bool, i
 	return hashes, dup, len(seen)
 }
 
-// appendRows appends the messages not marked dup through one appender; its
-// Close flushes them into the connection's transaction.
+// writer is one ingest connection with its appender, kept between commits:
+// making them costs about as much as appending a hundred rows, and
+// collection commits small groups many times a second.
+type writer struct {
+	conn *sql.Conn
+	a    *duckdb.Appender
+}
+
+// append appends the messages not marked dup and commits them. After an
+// error the connection and appender are dropped and made anew next time.
+func (w *writer) append(ctx context.Context, db *sql.DB, msgs []event.Message, dup []bool) error {
+	if w.a == nil {
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		err = conn.Raw(func(dc any) (err error) {
+			w.a, err = duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "events")
+			return err
+		})
+		if err != nil {
+			conn.Close()
+			return err
+		}
+		w.conn = conn
+	}
+	err := appendTo(w.a, msgs, dup)
+	if err == nil {
+		err = w.a.Flush() // in auto-commit mode a flush is a commit
+	}
+	if err != nil {
+		w.close()
+	}
+	return err
+}
+
+func (w *writer) close() {
+	if w.a != nil {
+		w.a.Close()
+		w.conn.Close()
+		w.a, w.conn = nil, nil
+	}
+}
+
+// appendRows appends the messages not marked dup through a new appender on
+// dc; its Close flushes them into the connection's transaction.
 func appendRows(dc driver.Conn, msgs []event.Message, dup []bool) error {
 	a, err := duckdb.NewAppenderFromConn(dc, "", "events")
 	if err != nil {
 		return err
 	}
+	if err := appendTo(a, msgs, dup); err != nil {
+		a.Close()
+		return err
+	}
+	return a.Close()
+}
+
+func appendTo(a *duckdb.Appender, msgs []event.Message, dup []bool) error {
 	for i := range msgs {
 		if dup[i] {
 			continue
 		}
 		if err := a.AppendRow(row(&msgs[i])...); err != nil {
-			a.Close()
 			return fmt.Errorf("message %q: %w", msgs[i].MessageID, err)
 		}
 	}
-	return a.Close()
+	return nil
 }
 
 // row is a message in the events table's column order.

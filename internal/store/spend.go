@@ -18,8 +18,8 @@ type Spend struct {
 
 // AppendSpend stores daily spend rows for a workspace.
 func (s *Store) AppendSpend(ctx context.Context, workspace string, rows []Spend) error {
-	s.appendMu.Lock()
-	defer s.appendMu.Unlock()
+	s.appendMu.RLock()
+	defer s.appendMu.RUnlock()
 	err := s.rawConn(ctx, func(dc driver.Conn) error {
 		a, err := duckdb.NewAppenderFromConn(dc, "", "spend")
 		if err != nil {

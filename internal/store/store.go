@@ -27,6 +27,11 @@ import (
 // ErrLocked means another process, usually `ripple serve`, holds the database.
 var ErrLocked = errors.New("the data directory is in use by another Ripple process (a running server?)")
 
+// ingestWriters is how many appends may commit at once, each through its own
+// connection: separate callers (the collector's commit loop, a load running
+// in the same process) need not wait for each other.
+const ingestWriters = 2
+
 // FileName is the database file inside the data directory.
 const FileName = "ripple.duckdb"
 
@@ -40,8 +45,14 @@ type Store struct {
 	connector *duckdb.Connector
 	dir       string
 
-	appendMu sync.Mutex // one appender at a time: appends are group-committed upstream
-	dedup    *idSet     // hashes of every stored (workspace, message id)
+	// appendMu is held shared by appends and exclusively by a bulk load and
+	// by Close.
+	appendMu sync.RWMutex
+	writers  chan *writer // the ingest connections, one per concurrent commit
+
+	dedupMu  sync.Mutex
+	dedup    *idSet              // hashes of every stored (workspace, message id)
+	inflight map[uint64]struct{} // hashes being committed right now
 }
 
 // Option tunes how the store is opened.
@@ -74,7 +85,11 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 		}
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &Store{db: sql.OpenDB(connector), connector: connector, dir: dir}
+	s := &Store{db: sql.OpenDB(connector), connector: connector, dir: dir,
+		writers: make(chan *writer, ingestWriters), inflight: map[uint64]struct{}{}}
+	for range ingestWriters {
+		s.writers <- &writer{}
+	}
 	// DuckDB checkpoints whenever the write-ahead log passes 16 MB by
 	// default, which makes a steady stream of appends rewrite row groups
 	// over and over (measured: 8k rows/s instead of 45k). A larger log
@@ -102,6 +117,13 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 // Close checkpoints and closes the database.
 func (s *Store) Close() error {
+	s.appendMu.Lock()
+	for range cap(s.writers) {
+		w := <-s.writers
+		w.close()
+		s.writers <- w
+	}
+	s.appendMu.Unlock()
 	err := s.db.Close()
 	if cerr := s.connector.Close(); err == nil {
 		err = cerr

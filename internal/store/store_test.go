@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -161,5 +163,41 @@ func TestBulkDeduplicatesAndCommits(t *testing.T) {
 	defer s.Close()
 	if n, _ := s.AppendEvents(ctx, []event.Message{msg("a", "2"), msg("a", "4")}); n != 0 {
 		t.Fatalf("after restart %d appended, want both recognised", n)
+	}
+}
+
+// TestConcurrentAppendsStoreEachIDOnce: appends racing with the same ids, as
+// a retry racing its original does, store every id exactly once.
+func TestConcurrentAppendsStoreEachIDOnce(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	defer s.Close()
+	const goroutines, ids = 6, 300
+	var wg sync.WaitGroup
+	var total atomic.Int64
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for start := 0; start < ids; start += 20 {
+				var batch []event.Message
+				for i := start; i < start+20; i++ {
+					batch = append(batch, msg("a", fmt.Sprint((i+g*7)%ids)))
+				}
+				n, err := s.AppendEvents(ctx, batch)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				total.Add(int64(n))
+			}
+		}()
+	}
+	wg.Wait()
+	stored, _ := s.CountEvents(ctx, "a")
+	var distinct int64
+	s.DB().QueryRow(`SELECT count(DISTINCT message_id) FROM events`).Scan(&distinct)
+	if stored != ids || distinct != ids || total.Load() != ids {
+		t.Fatalf("stored %d rows, %d distinct, reported %d new; want %d of each", stored, distinct, total.Load(), ids)
 	}
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
+	"ripple/internal/access"
 	"ripple/internal/web/webtest"
 )
 
@@ -409,5 +411,48 @@ func TestSettings(t *testing.T) {
 	}
 	if res, _ := nc.Get("/w/" + f.A.ID + "/overview"); res.StatusCode != 403 {
 		t.Errorf("demoted user opens the overview: %d, want 403", res.StatusCode)
+	}
+}
+
+// TestSecretsNeverLogged: signing in (rightly and wrongly), creating a write
+// key and an API token, and using both leave none of the secrets in the
+// server's log, even at debug level.
+func TestSecretsNeverLogged(t *testing.T) {
+	f := webtest.New(t)
+	ctx := context.Background()
+	c := f.Client()
+	c.LoginAs(f.Users["owner"].Email, "not the password")
+	c.LoginAs(f.Users["owner"].Email, webtest.Password)
+	a := "/w/" + f.A.ID
+	_, page := c.PostWithCSRF(a+"/settings/keys", a+"/settings/keys", url.Values{"name": {"site"}})
+	key := regexp.MustCompile(`rk_[0-9a-f]{48}`).FindString(page)
+	if key == "" {
+		t.Fatal("the new write key's secret was not shown")
+	}
+	_, token, err := access.NewAuth(f.Store, nil).CreateToken(ctx, f.Users["owner"].ID, f.A.ID, access.Owner, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", f.Server.URL+"/v1/track", strings.NewReader(`{"userId":"u1","event":"Signed Up"}`))
+	req.SetBasicAuth(key, "")
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
+		t.Fatalf("tracking with the new key: %v %v", res, err)
+	}
+	req, _ = http.NewRequest("POST", f.Server.URL+"/v1/track", strings.NewReader(`{"userId":"u1"}`))
+	req.SetBasicAuth(key, "")
+	http.DefaultClient.Do(req) // rejected: no event name
+	req, _ = http.NewRequest("GET", f.Server.URL+"/api/v1/workspaces", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
+		t.Fatalf("API with the token: %v %v", res, err)
+	}
+	logs := f.Logs()
+	if logs == "" {
+		t.Fatal("the server logged nothing: the test would prove nothing")
+	}
+	for name, secret := range map[string]string{"password": webtest.Password, "wrong password": "not the password", "write key": key, "API token": token} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the %s appears in the server log", name)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,6 +38,29 @@ type Fixture struct {
 	// Day is the last day with events; the fixture's events fill the seven
 	// days ending on it.
 	Day time.Time
+
+	logs logBuffer // everything the server logged, at debug level
+}
+
+// Logs is everything the server has logged so far.
+func (f *Fixture) Logs() string { return f.logs.String() }
+
+// logBuffer is written by the server's goroutines and read by the test.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // New starts a server over a fresh store.
@@ -75,9 +99,9 @@ func New(t testing.TB) *Fixture {
 	grant("b-owner", f.B, access.Owner)
 	f.seed(ctx)
 
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(&f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := server.New(st, log)
-	f.Server = httptest.NewServer(srv.Mux)
+	f.Server = httptest.NewServer(srv.Handler())
 	t.Cleanup(f.Server.Close)
 	return f
 }

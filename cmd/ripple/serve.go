@@ -14,31 +14,44 @@ import (
 
 func cmdServe(ctx context.Context, s stdio, args []string) error {
 	fs := newFlagSet(s, "serve", "serve [--data DIR] [--addr HOST:PORT]\n\nServes the collection API (/v1/batch, /v1/track, ...), the web app, /healthz and /metrics\nuntil interrupted; on SIGINT or SIGTERM it finishes requests in flight and commits them.")
-	data := fs.String("data", "ripple-data", "data directory holding the embedded database")
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
-	opts := webFlags(fs)
+	f := addServerFlags(fs)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	log, err := newLogger(s, *level)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, *data)
+	log, st, err := f.open(ctx, s)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return serve(ctx, st, *addr, log, *opts, nil)
+	return serve(ctx, st, *f.addr, log, *f.web, nil)
 }
 
-// webFlags adds the web app's flags to fs.
-func webFlags(fs *flagSet) *web.Options {
-	var o web.Options
-	fs.StringVar(&o.DevDir, "dev", "", "read templates and static files from this directory (internal/web in a checkout) on every request, for development")
-	fs.BoolVar(&o.TrustProxy, "trust-proxy", false, "trust X-Forwarded-Proto and X-Forwarded-For from a reverse proxy (cookies become Secure behind https)")
-	return &o
+// serverFlags are the flags of the commands that run the server.
+type serverFlags struct {
+	data, addr, level *string
+	web               *web.Options
+}
+
+func addServerFlags(fs *flagSet) *serverFlags {
+	f := &serverFlags{
+		data:  fs.String("data", "ripple-data", "data directory holding the embedded database"),
+		addr:  fs.String("addr", "127.0.0.1:8080", "address to listen on"),
+		level: fs.String("log-level", "info", "log level: debug, info, warn, error"),
+		web:   &web.Options{},
+	}
+	fs.StringVar(&f.web.DevDir, "dev", "", "read templates and static files from this directory (internal/web in a checkout) on every request, for development")
+	fs.BoolVar(&f.web.TrustProxy, "trust-proxy", false, "trust X-Forwarded-Proto and X-Forwarded-For from a reverse proxy (cookies become Secure behind https)")
+	return f
+}
+
+// open makes the logger and opens the data directory.
+func (f *serverFlags) open(ctx context.Context, s stdio) (*slog.Logger, *store.Store, error) {
+	log, err := newLogger(s, *f.level)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := openStore(ctx, *f.data)
+	return log, st, err
 }
 
 // serve runs the server on addr; ready, when set, is called with the bound

@@ -61,7 +61,7 @@ func TestImportNDJSON(t *testing.T) {
 	var channel string
 	var revenue float64
 	st.DB().QueryRow(`SELECT revenue FROM events WHERE message_id = 'm1'`).Scan(&revenue)
-	st.DB().QueryRow(`SELECT channel FROM events WHERE message_id = 'm3'`).Scan(&channel)
+	st.DB().QueryRow(`SELECT channel FROM touchpoints WHERE message_id = 'm3'`).Scan(&channel)
 	if revenue != 20 || !strings.HasPrefix(channel, "facebook") {
 		t.Errorf("stored revenue %v channel %q; want 20 and a facebook channel", revenue, channel)
 	}

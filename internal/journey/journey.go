@@ -36,7 +36,7 @@ SELECT person,
        max(stage_rank) AS stage_rank,
        count(*) AS events,
        coalesce(sum(revenue) FILTER (WHERE event IN ('Order Completed', 'Subscription Started')), 0) AS revenue
-FROM events
+FROM touchpoints
 WHERE workspace_id = ?`
 
 // People returns the people whose keys are given, in no particular order;
@@ -78,7 +78,7 @@ func Funnel(ctx context.Context, db *sql.DB, workspace string) ([]FunnelRow, err
 	q := `/* journey.Funnel */
 WITH people AS (
     SELECT arg_min(channel, (ts, message_id)) AS first_channel, max(stage_rank) AS rank
-    FROM events WHERE workspace_id = ? GROUP BY person
+    FROM touchpoints WHERE workspace_id = ? GROUP BY person
 )
 SELECT first_channel,
        count(*) FILTER (WHERE rank >= 1), count(*) FILTER (WHERE rank >= 2), count(*) FILTER (WHERE rank >= 3),

@@ -112,8 +112,8 @@ func (o *Overview) perDay(ctx context.Context, db *sql.DB, where string, args []
 		index[d.Unix()] = i
 	}
 	rows, err := db.QueryContext(ctx, `/* Overview.PerDay */ SELECT channel, ts::DATE AS day, count(*),
-		count(*) FILTER (WHERE stage = 'purchase'), coalesce(sum(revenue), 0)
-		FROM events WHERE `+where+` GROUP BY channel, day`, args...)
+		count(*) FILTER (WHERE stage_rank = 5), coalesce(sum(revenue), 0)
+		FROM touchpoints WHERE `+where+` GROUP BY channel, day`, args...)
 	if err != nil {
 		return fmt.Errorf("report: events per day: %w", err)
 	}
@@ -160,7 +160,7 @@ func (o *Overview) perDay(ctx context.Context, db *sql.DB, where string, args []
 // everyone, staged or not.
 func funnelOf(ctx context.Context, db *sql.DB, where string, args []any) ([]StageCount, int64, error) {
 	rows, err := db.QueryContext(ctx, `/* Overview.Funnel */ SELECT furthest, count(*) FROM (
-		SELECT max(stage_rank) AS furthest FROM events WHERE `+where+` GROUP BY person) GROUP BY furthest`, args...)
+		SELECT max(stage_rank) AS furthest FROM touchpoints WHERE `+where+` GROUP BY person) GROUP BY furthest`, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("report: funnel: %w", err)
 	}
@@ -217,7 +217,7 @@ func Channels(ctx context.Context, st *store.Store, workspaceID string) ([]Chann
 		return nil, err
 	}
 	rows, err := st.DB().QueryContext(ctx, `/* Channels */ SELECT channel, any_value(platform), any_value(ownership), count(*) AS n
-		FROM events WHERE workspace_id = ? GROUP BY channel ORDER BY n DESC, channel`, workspaceID)
+		FROM touchpoints WHERE workspace_id = ? GROUP BY channel ORDER BY n DESC, channel`, workspaceID)
 	if err != nil {
 		return nil, fmt.Errorf("report: channels: %w", err)
 	}

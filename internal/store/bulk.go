@@ -53,7 +53,11 @@ func (b *Bulk) AppendEvents(ctx context.Context, msgs []event.Message) (int, err
 	if n == 0 {
 		return 0, nil
 	}
-	if err := b.conn.Raw(func(dc any) error { return appendRows(dc.(driver.Conn), msgs, dup) }); err != nil {
+	chans, err := b.s.channelIDsOf(ctx, msgs, dup)
+	if err != nil {
+		return 0, err
+	}
+	if err := b.conn.Raw(func(dc any) error { return appendRows(dc.(driver.Conn), msgs, dup, chans) }); err != nil {
 		return 0, fmt.Errorf("store: bulk append: %w", err)
 	}
 	for i, h := range hashes {

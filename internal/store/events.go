@@ -34,9 +34,12 @@ func (s *Store) AppendEvents(ctx context.Context, msgs []event.Message) (int, er
 		return 0, nil
 	}
 
-	w := <-s.writers
-	err := w.append(ctx, s.db, msgs, dup)
-	s.writers <- w
+	chans, err := s.channelIDsOf(ctx, msgs, dup)
+	if err == nil {
+		w := <-s.writers
+		err = w.append(ctx, s.db, msgs, dup, chans)
+		s.writers <- w
+	}
 
 	s.dedupMu.Lock()
 	for i, h := range hashes {
@@ -86,7 +89,7 @@ type writer struct {
 
 // append appends the messages not marked dup and commits them. After an
 // error the connection and appender are dropped and made anew next time.
-func (w *writer) append(ctx context.Context, db *sql.DB, msgs []event.Message, dup []bool) error {
+func (w *writer) append(ctx context.Context, db *sql.DB, msgs []event.Message, dup []bool, chans []int32) error {
 	if w.a == nil {
 		conn, err := db.Conn(ctx)
 		if err != nil {
@@ -102,7 +105,7 @@ func (w *writer) append(ctx context.Context, db *sql.DB, msgs []event.Message, d
 		}
 		w.conn = conn
 	}
-	err := appendTo(w.a, msgs, dup)
+	err := appendTo(w.a, msgs, dup, chans)
 	if err == nil {
 		err = w.a.Flush() // in auto-commit mode a flush is a commit
 	}
@@ -122,24 +125,24 @@ func (w *writer) close() {
 
 // appendRows appends the messages not marked dup through a new appender on
 // dc; its Close flushes them into the connection's transaction.
-func appendRows(dc driver.Conn, msgs []event.Message, dup []bool) error {
+func appendRows(dc driver.Conn, msgs []event.Message, dup []bool, chans []int32) error {
 	a, err := duckdb.NewAppenderFromConn(dc, "", "events")
 	if err != nil {
 		return err
 	}
-	if err := appendTo(a, msgs, dup); err != nil {
+	if err := appendTo(a, msgs, dup, chans); err != nil {
 		a.Close()
 		return err
 	}
 	return a.Close()
 }
 
-func appendTo(a *duckdb.Appender, msgs []event.Message, dup []bool) error {
+func appendTo(a *duckdb.Appender, msgs []event.Message, dup []bool, chans []int32) error {
 	for i := range msgs {
 		if dup[i] {
 			continue
 		}
-		if err := a.AppendRow(row(&msgs[i])...); err != nil {
+		if err := a.AppendRow(row(&msgs[i], chans[i])...); err != nil {
 			return fmt.Errorf("message %q: %w", msgs[i].MessageID, err)
 		}
 	}
@@ -147,17 +150,14 @@ func appendTo(a *duckdb.Appender, msgs []event.Message, dup []bool) error {
 }
 
 // row is a message in the events table's column order.
-func row(m *event.Message) []driver.Value {
-	c := &m.Channel
+func row(m *event.Message, channelID int32) []driver.Value {
 	return []driver.Value{
 		m.Workspace, m.MessageID, string(m.Type),
 		nullable(m.UserID), nullable(m.AnonymousID), nullable(m.PreviousID), nullable(m.GroupID),
 		nullable(m.Event), nullable(m.Name), m.PersonKey(),
 		m.Timestamp, nullTime(m.OriginalTimestamp), nullTime(m.SentAt), m.ReceivedAt,
 		nullRaw(m.Properties), nullRaw(m.Traits), nullRaw(m.Context),
-		c.Key(), c.Platform, string(c.Ownership), c.Skippable, c.Group,
-		nullable(c.Source), nullable(c.Medium), nullable(c.Campaign), nullable(c.Content), nullable(c.Term),
-		nullable(string(m.Stage)), int8(m.Stage.Rank()),
+		channelID, int8(m.Stage.Rank()),
 		nullFloat(m.Revenue), nullable(m.Currency), nullable(m.Text),
 	}
 }

@@ -50,6 +50,8 @@ type Store struct {
 	appendMu sync.RWMutex
 	writers  chan *writer // the ingest connections, one per concurrent commit
 
+	channels channelIDs
+
 	dedupMu  sync.Mutex
 	dedup    *idSet              // hashes of every stored (workspace, message id)
 	inflight map[uint64]struct{} // hashes being committed right now
@@ -99,6 +101,10 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("store: configure: %w", err)
 	}
 	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.loadChannels(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}

@@ -17,6 +17,24 @@ CREATE TABLE write_keys (
     revoked_at   TIMESTAMP
 );
 
+-- Channels are the distinct ways touchpoints arrived in a workspace: the
+-- derived channel with its UTM detail. Events refer to one by id, which keeps
+-- the event row narrow (appends cost per column).
+CREATE TABLE channels (
+    id            INTEGER PRIMARY KEY,
+    workspace_id  VARCHAR NOT NULL,
+    key           VARCHAR NOT NULL,
+    platform      VARCHAR NOT NULL,
+    ownership     VARCHAR NOT NULL,
+    skippable     BOOLEAN NOT NULL,
+    channel_group VARCHAR NOT NULL,
+    source        VARCHAR,
+    medium        VARCHAR,
+    campaign      VARCHAR,
+    content       VARCHAR,
+    term          VARCHAR
+);
+
 -- Events are append-only touchpoints, one row per Segment message, unique per
 -- (workspace_id, message_id): the collector deduplicates before appending.
 CREATE TABLE events (
@@ -37,22 +55,22 @@ CREATE TABLE events (
     properties    VARCHAR,
     traits        VARCHAR,
     context       VARCHAR,
-    channel       VARCHAR NOT NULL,
-    platform      VARCHAR NOT NULL,
-    ownership     VARCHAR NOT NULL,
-    skippable     BOOLEAN NOT NULL,
-    channel_group VARCHAR NOT NULL,
-    source        VARCHAR,
-    medium        VARCHAR,
-    campaign      VARCHAR,
-    content       VARCHAR,
-    term          VARCHAR,
-    stage         VARCHAR,
+    channel_id    INTEGER NOT NULL,
     stage_rank    TINYINT NOT NULL,
     revenue       DOUBLE,
     currency      VARCHAR,
     text          VARCHAR
 );
+
+-- Touchpoints are events with their channel spelled out and their stage
+-- named: what reports read.
+CREATE VIEW touchpoints AS
+SELECT e.*,
+       c.key AS channel, c.platform, c.ownership, c.skippable, c.channel_group,
+       c.source, c.medium, c.campaign, c.content, c.term,
+       CASE e.stage_rank WHEN 1 THEN 'stimulus' WHEN 2 THEN 'find' WHEN 3 THEN 'understand'
+            WHEN 4 THEN 'engage' WHEN 5 THEN 'purchase' WHEN 6 THEN 'advocate' END AS stage
+FROM events e JOIN channels c ON c.id = e.channel_id;
 
 -- Spend per channel per day, from imports or the simulator, for ROI.
 CREATE TABLE spend (

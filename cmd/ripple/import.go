@@ -64,6 +64,7 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 	if err != nil {
 		return err
 	}
+	bulk.Reserve(int(size / 250)) // Segment messages run a few hundred bytes a line
 	bar := newProgressBar(s.err, size)
 	sum, err := importer.Import(ctx, in, bulk, importer.Options{Workspace: *ws, Format: f, Progress: bar.update})
 	bar.done()

@@ -43,6 +43,14 @@ func (s *Store) BeginBulk(ctx context.Context) (*Bulk, error) {
 	return b, nil
 }
 
+// Reserve prepares for about n more events, e.g. estimated from a file's
+// size, so the deduplication set is sized once rather than grown in steps.
+func (b *Bulk) Reserve(n int) {
+	b.s.dedupMu.Lock()
+	b.s.dedup.reserve(n)
+	b.s.dedupMu.Unlock()
+}
+
 // AppendEvents adds msgs to the load, skipping stored and repeated message
 // ids, and returns how many were new. They are durable once a commit has
 // passed them: every bulkCommitRows rows, and at Close.

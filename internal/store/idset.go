@@ -72,9 +72,19 @@ func (s *idSet) add(h uint64) bool {
 	}
 }
 
-func (s *idSet) grow() {
+func (s *idSet) grow() { s.resize(len(s.slots) * 3 / 2) }
+
+// reserve makes room for n more hashes at once, so that a large load does
+// not hold an old and a new table at every step of its growth.
+func (s *idSet) reserve(n int) {
+	if want := (s.n + n) * 5 / 4; want > len(s.slots) {
+		s.resize(want)
+	}
+}
+
+func (s *idSet) resize(slots int) {
 	old := s.slots
-	s.slots = make([]uint64, len(old)*3/2)
+	s.slots = make([]uint64, slots)
 	s.n = 0
 	for _, h := range old {
 		if h != 0 {

@@ -115,6 +115,11 @@ func TestIDSetGrows(t *testing.T) {
 	if s.has(12345) || s.add(0x9E3779B97F4A7C15) {
 		t.Fatal("set answers wrongly for an absent or present hash")
 	}
+	s.reserve(1000000)
+	seven := uint64(7)
+	if len(s.slots) < 1100000 || !s.has(seven*0x9E3779B97F4A7C15) || s.n != 100000 {
+		t.Fatalf("after reserve: %d slots, %d hashes; want room for 1.1M and every hash kept", len(s.slots), s.n)
+	}
 }
 
 func TestBulkDeduplicatesAndCommits(t *testing.T) {

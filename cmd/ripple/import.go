@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -51,8 +52,13 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 	defer in.Close()
 
 	// A bulk load writes row groups straight to the file, so it needs little
-	// of DuckDB's cache.
+	// of DuckDB's cache; and the Go heap of an import is chunks in flight,
+	// which a soft limit keeps from doubling between collections (measured:
+	// 70 MB less at the same speed).
 	st, err := openStore(ctx, *data, store.WithMemoryLimit("128MB"))
+	if s.getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(160 << 20))
+	}
 	if err != nil {
 		return err
 	}

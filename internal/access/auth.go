@@ -42,9 +42,6 @@ func NewAuth(st *store.Store, now func() time.Time) *Auth {
 		byIP:      NewLimiter(IPFailures, LimitWindow, now)}
 }
 
-// Store is the store Auth works on.
-func (a *Auth) Store() *store.Store { return a.st }
-
 // Principal is who is calling: a user, and for an API token the workspace
 // and role the token is limited to.
 type Principal struct {

@@ -45,17 +45,25 @@ type ctx struct {
 // Enrich fills the fields Ripple derives from a parsed message: its channel,
 // stage, revenue and text. Malformed values inside properties or context
 // (a string revenue that is not a number, say) are reported by field.
+//
+// It reuses what Parse read of properties and context; those of a message
+// built by hand are decoded here.
 func Enrich(m *Message, index int) error {
 	var p props
-	if m.Properties != nil {
-		if err := json.Unmarshal(m.Properties, &p); err != nil {
-			return &FieldError{Index: index, Field: "properties." + jsonField(err), Reason: jsonReason(err)}
-		}
-	}
 	var c ctx
-	if m.Context != nil {
-		if err := json.Unmarshal(m.Context, &c); err != nil {
-			return &FieldError{Index: index, Field: "context." + jsonField(err), Reason: jsonReason(err)}
+	if x := m.extract; x != nil {
+		p, c = x.p, x.c
+		m.extract = nil
+	} else {
+		if m.Properties != nil {
+			if err := json.Unmarshal(m.Properties, &p); err != nil {
+				return &FieldError{Index: index, Field: "properties." + jsonField(err), Reason: jsonReason(err)}
+			}
+		}
+		if m.Context != nil {
+			if err := json.Unmarshal(m.Context, &c); err != nil {
+				return &FieldError{Index: index, Field: "context." + jsonField(err), Reason: jsonReason(err)}
+			}
 		}
 	}
 	s := channel.Signals{

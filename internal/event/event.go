@@ -63,6 +63,10 @@ type Message struct {
 	Revenue  float64 // properties.revenue, .total or .value of a purchase, in the event's currency
 	Currency string
 	Text     string // what the person wrote: a mention, comment, review, message
+
+	// extract is what Parse already read from Properties and Context, so
+	// Enrich need not decode them again; nil when they must be.
+	extract *extract
 }
 
 // PersonKey is the identifier a message is attributed to before identities

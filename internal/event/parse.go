@@ -107,6 +107,12 @@ type Defaults struct {
 // the batch (-1 for a single call) and only labels errors. Derived fields
 // (channel, stage, revenue, text) are filled by Enrich, not here.
 func Parse(raw []byte, index int, receivedAt time.Time, d Defaults) (Message, error) {
+	return parse(raw, index, receivedAt, d, true)
+}
+
+// parse is Parse; scan false leaves out the one-pass scanner, for the test
+// that checks both ways agree.
+func parse(raw []byte, index int, receivedAt time.Time, d Defaults, scan bool) (Message, error) {
 	fail := func(field, reason string) (Message, error) {
 		return Message{}, &FieldError{Index: index, Field: field, Reason: reason}
 	}
@@ -120,8 +126,16 @@ func Parse(raw []byte, index int, receivedAt time.Time, d Defaults) (Message, er
 		raw = bytes.ToValidUTF8(raw, []byte("\uFFFD"))
 	}
 	var w wire
-	if err := json.Unmarshal(raw, &w); err != nil {
-		return fail(jsonField(err), jsonReason(err))
+	var x extract
+	scanned, extracted := false, false
+	if scan {
+		scanned, extracted = scanMessage(raw, &w, &x)
+	}
+	if !scanned {
+		w, extracted = wire{}, false
+		if err := json.Unmarshal(raw, &w); err != nil {
+			return fail(jsonField(err), jsonReason(err))
+		}
 	}
 	if w.Type == "" {
 		w.Type = d.Type
@@ -149,8 +163,12 @@ func Parse(raw []byte, index int, receivedAt time.Time, d Defaults) (Message, er
 		Traits:      nonNull(w.Traits),
 		Context:     nonNull(w.Context),
 	}
-	if m.Context == nil {
+	if m.Context == nil && d.Context != nil {
 		m.Context = d.Context
+		extracted = false // the scanner read the message, not the batch's context
+	}
+	if extracted {
+		m.extract = &x
 	}
 	for _, f := range []struct {
 		name string

@@ -35,8 +35,7 @@ type Handler struct {
 	cache sync.Map // secret -> cachedKey: a key is looked up once per keyTTL, not per request
 
 	accepted *metrics.Counter
-	rejects  *metrics.Registry
-	latency  *metrics.Registry
+	reg      *metrics.Registry // rejects and latencies, by label
 }
 
 type cachedKey struct {
@@ -53,7 +52,7 @@ func NewHandler(keys Keys, b *Batcher, reg *metrics.Registry, log *slog.Logger) 
 	return &Handler{
 		keys: keys, batcher: b, log: log, now: time.Now,
 		accepted: reg.Counter("ripple_events_accepted_total", "Events accepted by the collection API."),
-		rejects:  reg, latency: reg,
+		reg:      reg,
 	}
 }
 
@@ -64,7 +63,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		"/v1/screen": event.Screen, "/v1/group": event.Group, "/v1/alias": event.Alias,
 	} {
 		name := strings.TrimPrefix(path, "/v1/")
-		lat := h.latency.Histogram("ripple_collect_request_seconds", "Collection request latency, until durable.", "endpoint", name)
+		lat := h.reg.Histogram("ripple_collect_request_seconds", "Collection request latency, until durable.", "endpoint", name)
 		mux.HandleFunc("POST "+path, func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			h.serve(w, r, typ)
@@ -104,7 +103,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, typ event.Type) 
 		ae = &apiError{status: http.StatusServiceUnavailable, reason: "store", msg: "events could not be stored, retry later"}
 		w.Header().Set("Retry-After", "1")
 	}
-	h.rejects.Counter("ripple_collect_rejects_total", "Collection requests rejected, by reason.", "reason", ae.reason).Add(1)
+	h.reg.Counter("ripple_collect_rejects_total", "Collection requests rejected, by reason.", "reason", ae.reason).Add(1)
 	body := map[string]any{"success": false, "error": ae.msg}
 	if ae.limit > 0 {
 		body["limit"] = ae.limit
@@ -142,10 +141,8 @@ func (h *Handler) collect(r *http.Request, typ event.Type) error {
 
 	received := h.now().UTC()
 	defaults := event.Defaults{Type: typ, Context: env.Context}
-	if env.SentAt != "" {
-		if defaults.SentAt, err = time.Parse(time.RFC3339Nano, env.SentAt); err != nil {
-			return &apiError{status: 400, reason: "invalid", msg: fmt.Sprintf("sentAt: %q is not an ISO 8601 time", env.SentAt)}
-		}
+	if defaults.SentAt, err = event.ParseTime(env.SentAt); err != nil {
+		return &apiError{status: 400, reason: "invalid", msg: "sentAt: " + err.Error()}
 	}
 	raws := env.Batch
 	index := 0

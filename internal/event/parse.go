@@ -213,10 +213,10 @@ func parse(raw []byte, index int, receivedAt time.Time, d Defaults, scan bool) (
 	if w.OriginalTimestamp == "" {
 		field = "timestamp"
 	}
-	if m.OriginalTimestamp, err = parseTime(orig); err != nil {
+	if m.OriginalTimestamp, err = ParseTime(orig); err != nil {
 		return fail(field, err.Error())
 	}
-	if m.SentAt, err = parseTime(w.SentAt); err != nil {
+	if m.SentAt, err = ParseTime(w.SentAt); err != nil {
 		return fail("sentAt", err.Error())
 	}
 	if m.SentAt.IsZero() {
@@ -246,8 +246,8 @@ func CorrectedTime(original, sentAt, receivedAt time.Time) time.Time {
 	return receivedAt.Add(-sentAt.Sub(original)).UTC()
 }
 
-// parseTime reads the ISO 8601 forms clients send; empty means absent.
-func parseTime(s string) (time.Time, error) {
+// ParseTime reads the ISO 8601 forms clients send; empty means absent.
+func ParseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}

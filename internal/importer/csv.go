@@ -33,7 +33,6 @@ type csvReader struct {
 func newCSVReader(r io.Reader) (*csvReader, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // a short row is reported by line, not fatal
-	cr.ReuseRecord = false
 	header, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("import: csv header: %w", err)

@@ -208,15 +208,17 @@ func readLines(ctx context.Context, r io.Reader, rows int, out chan<- *chunk) er
 		b, err := br.ReadSlice('\n')
 		n := int64(len(b))
 		if errors.Is(err, bufio.ErrBufferFull) {
-			// Over 1 MiB: far beyond the 32 KB limit; skip the rest of it.
+			// Over 1 MiB: far beyond the 32 KB limit; skip the rest of it
+			// and keep a nil line, which parsing reports as too long.
 			for errors.Is(err, bufio.ErrBufferFull) {
 				var more []byte
 				more, err = br.ReadSlice('\n')
 				n += int64(len(more))
 			}
-			b = tooLong
-		}
-		if len(b) > 0 {
+			c.lines = append(c.lines, nil)
+			c.bytes += n
+			line++
+		} else if len(b) > 0 {
 			if cap(block)-len(block) < len(b) {
 				block = make([]byte, 0, max(1<<20, len(b)))
 			}
@@ -244,19 +246,15 @@ func readLines(ctx context.Context, r io.Reader, rows int, out chan<- *chunk) er
 	}
 }
 
-// tooLong stands in for a line longer than the reader's buffer.
-var tooLong = []byte("\x00too long")
-
 func parseNDJSON(c *chunk, received time.Time, workspace string) {
 	c.msgs = make([]event.Message, 0, len(c.lines))
 	for i, l := range c.lines {
 		line := c.firstLine + i
-		l = bytes.TrimSpace(l)
-		if len(l) == 0 {
+		if l == nil {
+			c.rejects = append(c.rejects, Reject{line, fmt.Sprintf("message: is over the limit of %d bytes (32 KB)", event.MaxMessageBytes)})
 			continue
 		}
-		if bytes.Equal(l, tooLong) {
-			c.rejects = append(c.rejects, Reject{line, fmt.Sprintf("message: is over the limit of %d bytes (32 KB)", event.MaxMessageBytes)})
+		if l = bytes.TrimSpace(l); len(l) == 0 {
 			continue
 		}
 		m, err := event.Parse(l, -1, received, event.Defaults{})

@@ -109,3 +109,19 @@ func TestImportCSVHeaderErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestImportSkipsHugeLines: a line far over the limit is rejected by number
+// without being held in memory, and the lines after it still count.
+func TestImportSkipsHugeLines(t *testing.T) {
+	st, ws := newStore(t)
+	file := `{"type":"track","event":"A","userId":"u","messageId":"1"}` + "\n" +
+		`{"type":"track","event":"A","userId":"u","properties":{"x":"` + strings.Repeat("y", 3<<20) + `"}}` + "\n" +
+		`{"type":"track","event":"A","userId":"u","messageId":"2"}` + "\n"
+	sum, err := Import(context.Background(), strings.NewReader(file), st, Options{Workspace: ws})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Accepted != 2 || sum.Rejected != 1 || sum.Rejects[0].Line != 2 || !strings.Contains(sum.Rejects[0].Reason, "over the limit") {
+		t.Fatalf("summary = %+v; want lines 1 and 3 stored, line 2 rejected as over the limit", sum)
+	}
+}

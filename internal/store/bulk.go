@@ -22,8 +22,7 @@ const bulkCommitRows = 1 << 20
 type Bulk struct {
 	s       *Store
 	conn    *sql.Conn
-	pending *idSet   // hashes appended in the open transaction
-	hashes  []uint64 // the same, to publish on commit
+	pending *idSet // hashes appended in the open transaction, published on commit
 }
 
 // BeginBulk starts a bulk load.
@@ -71,10 +70,9 @@ func (b *Bulk) AppendEvents(ctx context.Context, msgs []event.Message) (int, err
 	for i, h := range hashes {
 		if !dup[i] {
 			b.pending.add(h)
-			b.hashes = append(b.hashes, h)
 		}
 	}
-	if len(b.hashes) >= bulkCommitRows {
+	if b.pending.n >= bulkCommitRows {
 		if err := b.commit(ctx); err != nil {
 			return 0, err
 		}
@@ -90,11 +88,12 @@ func (b *Bulk) commit(ctx context.Context) error {
 		return fmt.Errorf("store: bulk commit: %w", err)
 	}
 	b.s.dedupMu.Lock()
-	for _, h := range b.hashes {
-		b.s.dedup.add(h)
+	for _, h := range b.pending.slots {
+		if h != 0 {
+			b.s.dedup.add(h)
+		}
 	}
 	b.s.dedupMu.Unlock()
-	b.hashes = b.hashes[:0]
 	b.pending = newIDSet(0)
 	return nil
 }

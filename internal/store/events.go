@@ -110,6 +110,7 @@ func (w *writer) append(ctx context.Context, db *sql.DB, msgs []event.Message, d
 		err = w.a.Flush() // in auto-commit mode a flush is a commit
 	}
 	if err != nil {
+		w.a.Clear() // or Close would commit the rows appended before the error
 		w.close()
 	}
 	return err
@@ -131,6 +132,7 @@ func appendRows(dc driver.Conn, msgs []event.Message, dup []bool, chans []int32)
 		return err
 	}
 	if err := appendTo(a, msgs, dup, chans); err != nil {
+		a.Clear() // or Close would flush the rows appended before the error
 		a.Close()
 		return err
 	}

@@ -18,6 +18,12 @@ type Spend struct {
 
 // AppendSpend stores daily spend rows for a workspace.
 func (s *Store) AppendSpend(ctx context.Context, workspace string, rows []Spend) error {
+	// Check every row first: nothing of a bad batch is stored.
+	for _, r := range rows {
+		if r.Amount < 0 {
+			return fmt.Errorf("store: spend on %s for %s: amount %v is negative", r.Day.Format(time.DateOnly), r.Channel, r.Amount)
+		}
+	}
 	s.appendMu.RLock()
 	defer s.appendMu.RUnlock()
 	err := s.rawConn(ctx, func(dc driver.Conn) error {
@@ -26,11 +32,8 @@ func (s *Store) AppendSpend(ctx context.Context, workspace string, rows []Spend)
 			return err
 		}
 		for _, r := range rows {
-			if r.Amount < 0 {
-				a.Close()
-				return fmt.Errorf("spend on %s for %s: amount %v is negative", r.Day.Format(time.DateOnly), r.Channel, r.Amount)
-			}
 			if err := a.AppendRow(workspace, r.Day.UTC().Truncate(24*time.Hour), r.Channel, r.Amount); err != nil {
+				a.Clear() // or Close would store the rows before it
 				a.Close()
 				return err
 			}

@@ -292,3 +292,27 @@ func TestJourney(t *testing.T) {
 		t.Errorf("funnel = %v, want %v", got, want)
 	}
 }
+
+// TestTokensStayInTheirWorkspace: a token scoped to A neither lists nor
+// revokes its user's tokens for B.
+func TestTokensStayInTheirWorkspace(t *testing.T) {
+	f := webtest.New(t)
+	ctx := context.Background()
+	a := apiClient{t, f.Server.URL, token(t, f, "agency", f.A.ID, access.Viewer)}
+	bTok, bSecret, err := access.NewAuth(f.Store, nil).CreateToken(ctx, f.Users["agency"].ID, f.B.ID, access.Owner, "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, list := a.do("GET", "/tokens", "")
+	for _, tok := range list["tokens"].([]any) {
+		if ws := tok.(map[string]any)["workspace_id"]; ws != f.A.ID {
+			t.Errorf("A's token lists a token of workspace %v", ws)
+		}
+	}
+	if status, _ := a.do("DELETE", "/tokens/"+bTok.ID, ""); status != 404 {
+		t.Errorf("A's token revoking B's token: status %d, want 404", status)
+	}
+	if _, err := access.NewAuth(f.Store, nil).Token(ctx, bSecret); err != nil {
+		t.Errorf("B's token stopped working: %v", err)
+	}
+}

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -386,8 +388,24 @@ func tokenOf(t store.APIToken) Token {
 	return Token{ID: t.ID, Name: t.Name, Hint: t.Hint, WorkspaceID: t.WorkspaceID, Role: t.Role, CreatedAt: t.CreatedAt, RevokedAt: t.RevokedAt}
 }
 
-func (a *API) listTokens(w http.ResponseWriter, r *http.Request, c *call) error {
+// workspaceTokens are the caller's tokens for the workspace the calling
+// token is scoped to: a token never sees or touches another workspace.
+func (a *API) workspaceTokens(r *http.Request, c *call) ([]store.APIToken, error) {
 	ts, err := a.st.APITokens(r.Context(), c.who.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	mine := ts[:0]
+	for _, t := range ts {
+		if t.WorkspaceID == c.who.Workspace {
+			mine = append(mine, t)
+		}
+	}
+	return mine, nil
+}
+
+func (a *API) listTokens(w http.ResponseWriter, r *http.Request, c *call) error {
+	ts, err := a.workspaceTokens(r, c)
 	if err != nil {
 		return err
 	}
@@ -427,7 +445,15 @@ func (a *API) createToken(w http.ResponseWriter, r *http.Request, c *call) error
 }
 
 func (a *API) revokeToken(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := a.st.RevokeAPIToken(r.Context(), c.who.User.ID, r.PathValue("id")); err != nil {
+	id := r.PathValue("id")
+	ts, err := a.workspaceTokens(r, c)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(ts, func(t store.APIToken) bool { return t.ID == id }) {
+		return fmt.Errorf("token %q: %w", id, store.ErrNotFound)
+	}
+	if err := a.st.RevokeAPIToken(r.Context(), c.who.User.ID, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

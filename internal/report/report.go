@@ -112,7 +112,7 @@ func (o *Overview) perDay(ctx context.Context, db *sql.DB, where string, args []
 		index[d.Unix()] = i
 	}
 	rows, err := db.QueryContext(ctx, `/* Overview.PerDay */ SELECT channel, ts::DATE AS day, count(*),
-		count(*) FILTER (WHERE stage_rank = 5), coalesce(sum(revenue), 0)
+		count(*) FILTER (WHERE stage_rank = 5), coalesce(sum(revenue) FILTER (WHERE stage_rank = 5), 0)
 		FROM touchpoints WHERE `+where+` GROUP BY channel, day`, args...)
 	if err != nil {
 		return fmt.Errorf("report: events per day: %w", err)

@@ -254,9 +254,10 @@ func (a *App) secure(r *http.Request) bool {
 // clientIP is the address sign-in limits count against.
 func (a *App) clientIP(r *http.Request) string {
 	if a.opts.TrustProxy {
+		// The rightmost entry is the one the trusted proxy added; those to
+		// its left are whatever the client chose to send.
 		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			first, _, _ := strings.Cut(f, ",")
-			return strings.TrimSpace(first)
+			return strings.TrimSpace(f[strings.LastIndex(f, ",")+1:])
 		}
 	}
 	host := r.RemoteAddr

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -53,15 +52,14 @@ func cmdAttribute(ctx context.Context, s stdio, args []string) error {
 		return fmt.Errorf("attribute: --model %q: want one of %s", *model, strings.Join(attribution.Models(), ", "))
 	}
 
-	in := s.in
-	name := "stdin"
-	if *paths != "-" {
-		f, err := os.Open(*paths)
-		if err != nil {
-			return fmt.Errorf("attribute: %w", err)
-		}
-		defer f.Close()
-		in, name = f, *paths
+	in, _, err := openInput(s, *paths)
+	if err != nil {
+		return fmt.Errorf("attribute: %w", err)
+	}
+	defer in.Close()
+	name := *paths
+	if name == "-" {
+		name = "stdin"
 	}
 	js, err := attribution.ParsePaths(in, attribution.ParseOptions{RequireTimes: *model == "timedecay"})
 	if err != nil {

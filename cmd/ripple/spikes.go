@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"os"
 	"strconv"
 
 	"ripple/internal/spikes"
@@ -55,16 +53,13 @@ func cmdSpikes(ctx context.Context, s stdio, args []string) error {
 	cfg.Interval = *interval
 
 	name := fs.Arg(0)
-	var in io.Reader = s.in
+	in, _, err := openInput(s, name)
+	if err != nil {
+		return fmt.Errorf("spikes: %w", err)
+	}
+	defer in.Close()
 	if name == "-" {
 		name = "stdin"
-	} else {
-		f, err := os.Open(name)
-		if err != nil {
-			return fmt.Errorf("spikes: %w", err)
-		}
-		defer f.Close()
-		in = f
 	}
 	rows, err := spikes.ParseCSV(in)
 	if err != nil {

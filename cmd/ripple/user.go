@@ -3,11 +3,13 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 
 	"ripple/internal/access"
+	"ripple/internal/store"
 )
 
 func cmdUser(ctx context.Context, s stdio, args []string) error {
@@ -80,6 +82,9 @@ func cmdUser(ctx context.Context, s stdio, args []string) error {
 		pw = strings.TrimRight(line, "\r\n")
 	}
 	existing, err := st.UserByEmail(ctx, *email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
 	if err == nil {
 		if pw != "" {
 			return fmt.Errorf("--password: %s already has an account; its password is not changed here", existing.Email)

@@ -2,7 +2,7 @@
 // the conversions and conversion value of customer journeys out to the
 // channels that touched them, with the heuristic models (first touch, last
 // touch, linear, position-based, time decay), the Markov chain removal-effect
-// model of order 1 to 3 solved exactly, and the Shapley value.
+// model of order 1 to MaxMarkovOrder (4) solved exactly, and the Shapley value.
 //
 // Conventions follow the ChannelAttribution package, the field's reference:
 // for Markov models consecutive repeats of a channel collapse into one touch,

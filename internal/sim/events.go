@@ -465,7 +465,7 @@ func (e *emitter) order(p, d int, o *basket, n int) error {
 	if ps.first >= 0 && n == 1 {
 		c = int(ps.first)
 	}
-	ctx := e.visit(p, c, ps.referrer, 0)
+	ctx := e.visit(p, c, ps.referrer, ps.refPlat)
 	id := e.orderID(p, n)
 	products := func() {
 		e.key("products")

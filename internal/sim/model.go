@@ -47,6 +47,7 @@ type person struct {
 	churned  bool
 	first    int8  // channel of the first stimulus, noChannel, or noneYet
 	referrer int32 // who brought them by word of mouth, or -1
+	refPlat  int8  // the platform of the referrer's post
 	resp     float32
 	plan     int8
 	stageDay [rAdvocate]int32
@@ -337,7 +338,7 @@ func (w *world) advance(p, d, r, credit int, poster int32, plat int8) error {
 	referred := false
 	if credit >= 0 && credit == w.wom && poster >= 0 && ps.referrer < 0 && r+1 < rPurchase {
 		referred = true
-		ps.referrer = poster
+		ps.referrer, ps.refPlat = poster, plat
 		if w.factual {
 			w.referrals = append(w.referrals, Referral{Parent: int(poster), Child: p, Day: d, Platform: postPlatforms[plat]})
 		}

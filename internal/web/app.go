@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -78,6 +79,17 @@ type reqCtx struct {
 	query   url.Values // the filter as given in the URL, carried by every link
 }
 
+// roleIn is the user's role in workspace, from the memberships the session
+// already loaded; a workspace they are not in does not exist for them.
+func (c *reqCtx) roleIn(workspace string) (access.Role, error) {
+	for _, m := range c.members {
+		if m.WorkspaceID == workspace {
+			return access.Role(m.Role), nil
+		}
+	}
+	return "", fmt.Errorf("workspace %q: %w", workspace, store.ErrNotFound)
+}
+
 type handler func(w http.ResponseWriter, r *http.Request, c *reqCtx) error
 
 // Register mounts the web app's routes on mux.
@@ -144,7 +156,7 @@ func (a *App) inWorkspace(perm access.Permission, h handler) http.Handler {
 			return nil, err
 		}
 		ctx := r.Context()
-		c.role, err = access.RoleIn(ctx, a.st, c.who.User.ID, r.PathValue("ws"))
+		c.role, err = c.roleIn(r.PathValue("ws"))
 		if err != nil {
 			return nil, err
 		}

@@ -43,7 +43,7 @@ func (a *App) workspaceHome(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 func (a *App) switchWorkspace(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	q := r.URL.Query()
 	ws := q.Get("ws")
-	role, err := access.RoleIn(r.Context(), a.st, c.who.User.ID, ws)
+	role, err := c.roleIn(ws)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"ripple/internal/access"
@@ -270,38 +269,10 @@ func (a *API) overview(w http.ResponseWriter, r *http.Request, c *call) error {
 // filter reads from, to and channel as the web app does: missing dates are
 // the 30 days ending on the workspace's last event.
 func (a *API) filter(r *http.Request, ws string) (report.Filter, error) {
-	q := r.URL.Query()
-	var f report.Filter
-	for _, p := range []struct {
-		name string
-		dst  *time.Time
-	}{{"from", &f.From}, {"to", &f.To}} {
-		if v := q.Get(p.name); v != "" {
-			t, err := time.Parse(time.DateOnly, v)
-			if err != nil {
-				return f, &access.InvalidError{Field: p.name, Reason: "is not a date like 2025-01-31"}
-			}
-			*p.dst = t
-		}
-	}
-	if f.To.IsZero() {
-		last, err := report.LastDay(r.Context(), a.st.DB(), ws, a.now())
-		if err != nil {
-			return f, err
-		}
-		f.To = last
-	}
-	if f.From.IsZero() {
-		f.From = f.To.AddDate(0, 0, -29)
-	}
-	if f.From.After(f.To) {
-		return f, &access.InvalidError{Field: "from", Reason: "is after to"}
-	}
-	if f.To.Sub(f.From) > 731*24*time.Hour {
-		return f, &access.InvalidError{Field: "from", Reason: "the range may span two years at most"}
-	}
-	f.Channel = strings.TrimSpace(q.Get("channel"))
-	return f, nil
+	f, _, err := report.ParseFilter(r.URL.Query(), func() (time.Time, error) {
+		return report.LastDay(r.Context(), a.st.DB(), ws, a.now())
+	})
+	return f, err
 }
 
 // Channel is a channel of the workspace with its overrides applied.

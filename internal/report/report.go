@@ -7,10 +7,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
 
+	"ripple/internal/access"
 	"ripple/internal/event"
 	"ripple/internal/store"
 )
@@ -280,4 +282,44 @@ func ChannelNames(ctx context.Context, st *store.Store, workspaceID string) (map
 		}
 	}
 	return names, nil
+}
+
+// ParseFilter reads the filter every page and API call honours from a URL's
+// from, to (dates like 2025-01-31) and channel. A missing to is lastDay(); a
+// missing from is 30 days before to; a range spans two years at most. kept is
+// the filter as given, for links that carry it.
+func ParseFilter(q url.Values, lastDay func() (time.Time, error)) (f Filter, kept url.Values, err error) {
+	kept = url.Values{}
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		v := strings.TrimSpace(q.Get(p.name))
+		if v == "" {
+			continue
+		}
+		if *p.dst, err = time.Parse(time.DateOnly, v); err != nil {
+			return f, kept, &access.InvalidError{Field: p.name, Reason: "is not a date like 2025-01-31"}
+		}
+		kept.Set(p.name, v)
+	}
+	if f.To.IsZero() {
+		if f.To, err = lastDay(); err != nil {
+			return f, kept, err
+		}
+	}
+	if f.From.IsZero() {
+		f.From = f.To.AddDate(0, 0, -29)
+	}
+	if f.From.After(f.To) {
+		return f, kept, &access.InvalidError{Field: "from", Reason: "is after to"}
+	}
+	if f.To.Sub(f.From) > 731*24*time.Hour {
+		return f, kept, &access.InvalidError{Field: "from", Reason: "the range may span two years at most"}
+	}
+	if ch := strings.TrimSpace(q.Get("channel")); ch != "" {
+		f.Channel = ch
+		kept.Set("channel", ch)
+	}
+	return f, kept, nil
 }

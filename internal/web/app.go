@@ -293,46 +293,8 @@ func randomToken() string {
 // parseFilter reads from, to and channel from the URL; missing dates default
 // to the 30 days ending on the workspace's last event.
 func (a *App) parseFilter(ctx context.Context, workspaceID string, q url.Values) (report.Filter, url.Values, error) {
-	var f report.Filter
-	kept := url.Values{}
-	day := func(field string) (time.Time, error) {
-		v := strings.TrimSpace(q.Get(field))
-		if v == "" {
-			return time.Time{}, nil
-		}
-		t, err := time.Parse("2006-01-02", v)
-		if err != nil {
-			return time.Time{}, &access.InvalidError{Field: field, Reason: "is not a date like 2025-01-31"}
-		}
-		kept.Set(field, v)
-		return t, nil
-	}
-	var err error
-	if f.From, err = day("from"); err != nil {
-		return f, kept, err
-	}
-	if f.To, err = day("to"); err != nil {
-		return f, kept, err
-	}
-	if f.To.IsZero() {
+	return report.ParseFilter(q, func() (time.Time, error) {
 		shell, err := a.shellFor(ctx, workspaceID)
-		if err != nil {
-			return f, kept, err
-		}
-		f.To = shell.lastDay
-	}
-	if f.From.IsZero() {
-		f.From = f.To.AddDate(0, 0, -29)
-	}
-	if f.From.After(f.To) {
-		return f, kept, &access.InvalidError{Field: "from", Reason: "is after to"}
-	}
-	if f.To.Sub(f.From) > 731*24*time.Hour {
-		return f, kept, &access.InvalidError{Field: "from", Reason: "the range may span two years at most"}
-	}
-	if ch := strings.TrimSpace(q.Get("channel")); ch != "" {
-		f.Channel = ch
-		kept.Set("channel", ch)
-	}
-	return f, kept, nil
+		return shell.lastDay, err
+	})
 }

@@ -45,9 +45,7 @@ func NewAuth(st *store.Store, now func() time.Time) *Auth {
 // Principal is who is calling: a user, and for an API token the workspace
 // and role the token is limited to.
 type Principal struct {
-	User      User
-	SessionID string // web sessions
-	TokenID   string // API tokens
+	User User
 	// Workspace and Role are set for an API token only: a web session takes
 	// its role from the workspace in the URL.
 	Workspace string
@@ -108,7 +106,7 @@ func (a *Auth) Session(ctx context.Context, secret string) (Principal, error) {
 	if err != nil {
 		return Principal{}, err
 	}
-	return Principal{User: userOf(u), SessionID: sess.ID}, nil
+	return Principal{User: userOf(u)}, nil
 }
 
 // Logout ends the session whose secret is given.
@@ -186,7 +184,7 @@ func (a *Auth) Token(ctx context.Context, secret string) (Principal, error) {
 	if err != nil {
 		return Principal{}, err
 	}
-	return Principal{User: userOf(u), TokenID: t.ID, Workspace: t.WorkspaceID, Role: Role(t.Role)}, nil
+	return Principal{User: userOf(u), Workspace: t.WorkspaceID, Role: Role(t.Role)}, nil
 }
 
 func newSecret(prefix string) string {

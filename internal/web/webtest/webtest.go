@@ -137,7 +137,6 @@ func (f *Fixture) seed(ctx context.Context) {
 type Client struct {
 	f    *Fixture
 	HTTP *http.Client
-	IP   string // sent as the remote address is always 127.0.0.1; kept for clarity
 }
 
 // Client returns a client that does not follow redirects, so tests see them.

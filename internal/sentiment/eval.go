@@ -42,7 +42,9 @@ var setFiles = []struct {
 	{"uci_yelp", "yelp.json", loadUCI, true},
 }
 
-// LoadSets reads every reference set found in dir.
+// LoadSets reads the reference sets of setFiles from dir; a missing one is
+// an error naming it. (A small file read twice for two neutral cuts costs
+// less than the code to share it.)
 func LoadSets(dir string) ([]Set, error) {
 	var sets []Set
 	for _, f := range setFiles {

@@ -107,12 +107,27 @@ type Defaults struct {
 // the batch (-1 for a single call) and only labels errors. Derived fields
 // (channel, stage, revenue, text) are filled by Enrich, not here.
 func Parse(raw []byte, index int, receivedAt time.Time, d Defaults) (Message, error) {
-	return parse(raw, index, receivedAt, d, true)
+	return parse(raw, index, receivedAt, d, scanCopy)
 }
 
-// parse is Parse; scan false leaves out the one-pass scanner, for the test
-// that checks both ways agree.
-func parse(raw []byte, index int, receivedAt time.Time, d Defaults, scan bool) (Message, error) {
+// ParseInPlace is Parse for a caller that keeps raw unchanged for as long as
+// the message lives: the message's strings and raw objects point into raw
+// instead of copying it. File imports, which read lines into blocks they
+// never reuse, save most of their allocations this way; request bodies, whose
+// buffers are reused, must use Parse.
+func ParseInPlace(raw []byte, index int, receivedAt time.Time, d Defaults) (Message, error) {
+	return parse(raw, index, receivedAt, d, scanAlias)
+}
+
+// How parse reads a message: with the one-pass scanner, copying or aliasing
+// raw, or (for the test that checks both ways agree) with encoding/json only.
+const (
+	scanCopy = iota
+	scanAlias
+	decodeOnly
+)
+
+func parse(raw []byte, index int, receivedAt time.Time, d Defaults, how int) (Message, error) {
 	fail := func(field, reason string) (Message, error) {
 		return Message{}, &FieldError{Index: index, Field: field, Reason: reason}
 	}
@@ -128,8 +143,8 @@ func parse(raw []byte, index int, receivedAt time.Time, d Defaults, scan bool) (
 	var w wire
 	var x extract
 	scanned, extracted := false, false
-	if scan {
-		scanned, extracted = scanMessage(raw, &w, &x)
+	if how != decodeOnly {
+		scanned, extracted = scanMessage(raw, how == scanAlias, &w, &x)
 	}
 	if !scanned {
 		w, extracted = wire{}, false

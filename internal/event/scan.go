@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // The scanner reads a message in one pass: the top-level fields, the raw
@@ -25,15 +26,17 @@ type extract struct {
 }
 
 type scanner struct {
-	b []byte
-	i int
+	b     []byte
+	i     int
+	alias bool // strings and raw values point into b instead of copying it
 }
 
 // scanMessage fills w and x from raw and reports whether it could. x is
 // valid only when both properties and context were objects, null or absent
-// and every field read had the expected type.
-func scanMessage(raw []byte, w *wire, x *extract) (ok, xok bool) {
-	s := scanner{b: raw}
+// and every field read had the expected type. With alias, what it reads
+// points into raw, which the caller must then never change.
+func scanMessage(raw []byte, alias bool, w *wire, x *extract) (ok, xok bool) {
+	s := scanner{b: raw, alias: alias}
 	xok = true
 	failed := s.object(func(key string) bool {
 		switch key {
@@ -114,7 +117,11 @@ func (s *scanner) raw(dst *json.RawMessage, inner func() bool, xok *bool) bool {
 			return false
 		}
 	}
-	*dst = append(json.RawMessage(nil), s.b[start:s.i]...)
+	if s.alias {
+		*dst = s.b[start:s.i:s.i]
+	} else {
+		*dst = append(json.RawMessage(nil), s.b[start:s.i]...)
+	}
 	return true
 }
 
@@ -296,6 +303,9 @@ func (s *scanner) plainString() (string, bool) {
 		switch c := s.b[i]; {
 		case c == '"':
 			s.i = i + 1
+			if s.alias && i > start {
+				return unsafe.String(&s.b[start], i-start), true
+			}
 			return string(s.b[start:i]), true
 		case c == '\\' || c < 0x20:
 			return "", false

@@ -124,36 +124,26 @@ func (w *writer) close() {
 	}
 }
 
-// appendRows appends the messages not marked dup through a new appender on
-// dc; its Close flushes them into the connection's transaction.
-func appendRows(dc driver.Conn, msgs []event.Message, dup []bool, chans []int32) error {
-	a, err := duckdb.NewAppenderFromConn(dc, "", "events")
-	if err != nil {
-		return err
-	}
-	if err := appendTo(a, msgs, dup, chans); err != nil {
-		a.Clear() // or Close would flush the rows appended before the error
-		a.Close()
-		return err
-	}
-	return a.Close()
-}
-
 func appendTo(a *duckdb.Appender, msgs []event.Message, dup []bool, chans []int32) error {
+	var r [eventColumns]driver.Value // one row's values, reused: rows are copied as they are appended
 	for i := range msgs {
 		if dup[i] {
 			continue
 		}
-		if err := a.AppendRow(row(&msgs[i], chans[i])...); err != nil {
+		fillRow(&r, &msgs[i], chans[i])
+		if err := a.AppendRow(r[:]...); err != nil {
 			return fmt.Errorf("message %q: %w", msgs[i].MessageID, err)
 		}
 	}
 	return nil
 }
 
-// row is a message in the events table's column order.
-func row(m *event.Message, channelID int32) []driver.Value {
-	return []driver.Value{
+// eventColumns is the number of columns of the events table.
+const eventColumns = 22
+
+// fillRow sets r to a message in the events table's column order.
+func fillRow(r *[eventColumns]driver.Value, m *event.Message, channelID int32) {
+	*r = [eventColumns]driver.Value{
 		m.Workspace, m.MessageID, string(m.Type),
 		nullable(m.UserID), nullable(m.AnonymousID), nullable(m.PreviousID), nullable(m.GroupID),
 		nullable(m.Event), nullable(m.Name), m.PersonKey(),
@@ -200,19 +190,27 @@ func (s *Store) loadMessageIDs(ctx context.Context) (*idSet, error) {
 		return nil, fmt.Errorf("store: count events: %w", err)
 	}
 	set := newIDSet(n)
+	if err := s.readMessageIDs(ctx, set); err != nil {
+		set.release()
+		return nil, fmt.Errorf("store: load message ids: %w", err)
+	}
+	return set, nil
+}
+
+func (s *Store) readMessageIDs(ctx context.Context, set *idSet) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT workspace_id, message_id FROM events`)
 	if err != nil {
-		return nil, fmt.Errorf("store: load message ids: %w", err)
+		return err
 	}
 	defer rows.Close()
 	var ws, id string
 	for rows.Next() {
 		if err := rows.Scan(&ws, &id); err != nil {
-			return nil, fmt.Errorf("store: load message ids: %w", err)
+			return err
 		}
 		set.add(set.hash(ws, id))
 	}
-	return set, rows.Err()
+	return rows.Err()
 }
 
 // CountEvents is the number of events stored for a workspace.

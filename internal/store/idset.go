@@ -8,16 +8,27 @@ import (
 // idSet is an open-addressing set of 64-bit message-id hashes. A Go map of
 // ten million ids costs several hundred megabytes; this costs ~10 bytes each.
 // Zero marks an empty slot, so a hash of zero is stored as one.
+//
+// A large table lives outside the Go heap (see slots_unix.go): it holds no
+// pointers, so the collector need not see it, and on the heap it would raise
+// the collector's target by half its size again.
 type idSet struct {
-	slots []uint64
-	n     int
-	seed  maphash.Seed
+	slots  []uint64
+	mapped bool // slots must be unmapped, not left to the collector
+	n      int
+	seed   maphash.Seed
 }
 
 func newIDSet(capacity int) *idSet {
 	s := &idSet{seed: maphash.MakeSeed()}
-	s.slots = make([]uint64, max(1024, capacity*5/4))
+	s.slots, s.mapped = allocSlots(max(1024, capacity*5/4))
 	return s
+}
+
+// release returns the table's memory; the set must not be used after.
+func (s *idSet) release() {
+	freeSlots(s.slots, s.mapped)
+	s.slots, s.mapped, s.n = nil, false, 0
 }
 
 // hash identifies a message within the whole store.
@@ -83,12 +94,13 @@ func (s *idSet) reserve(n int) {
 }
 
 func (s *idSet) resize(slots int) {
-	old := s.slots
-	s.slots = make([]uint64, slots)
+	old, oldMapped := s.slots, s.mapped
+	s.slots, s.mapped = allocSlots(slots)
 	s.n = 0
 	for _, h := range old {
 		if h != 0 {
 			s.add(h)
 		}
 	}
+	freeSlots(old, oldMapped)
 }

@@ -130,6 +130,10 @@ func (s *Store) Close() error {
 		s.writers <- w
 	}
 	s.appendMu.Unlock()
+	s.dedupMu.Lock()
+	s.dedup.release()
+	s.dedup = newIDSet(0) // a late append finds an empty set, then a closed database
+	s.dedupMu.Unlock()
 	err := s.db.Close()
 	if cerr := s.connector.Close(); err == nil {
 		err = cerr

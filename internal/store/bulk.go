@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
+
+	"github.com/duckdb/duckdb-go/v2"
 
 	"ripple/internal/event"
 )
@@ -14,32 +17,119 @@ import (
 // failed import keeps most of what it loaded.
 const bulkCommitRows = 1 << 20
 
+// bulkLanes is how many connections a bulk load appends through at once.
+// Most of an append is DuckDB's own work (string heaps, statistics,
+// compression) on the appending thread; two lanes let it run on two cores
+// while the caller deduplicates the next rows.
+const bulkLanes = 2
+
 // Bulk loads many events in large transactions. DuckDB writes a large
 // transaction's row groups straight to the database file, compressed, instead
 // of through the write-ahead log and memory: a file import runs several times
 // faster and in bounded memory. A Bulk holds the store's append lock until
 // Close or Abort, so collection appends wait for it.
+//
+// Rows are deduplicated in call order, then appended by lanes, each a
+// connection with its own transaction and appender; all lanes commit
+// together every bulkCommitRows rows and at Close.
 type Bulk struct {
 	s       *Store
-	conn    *sql.Conn
-	pending *idSet // hashes appended in the open transaction, published on commit
+	lanes   []*lane
+	next    int
+	pending *idSet // hashes appended since the last commit, published on commit
+}
+
+// lane appends the batches it is given through one connection, in one
+// transaction, until told to commit.
+type lane struct {
+	conn *sql.Conn
+	a    *duckdb.Appender
+	work chan laneWork
+	done chan error // one answer per commit request, and at exit
+	err  error      // the first failure; the lane skips work after it
+}
+
+type laneWork struct {
+	msgs   []event.Message
+	dup    []bool
+	chans  []int32
+	commit bool // close the appender, commit and begin anew
 }
 
 // BeginBulk starts a bulk load.
 func (s *Store) BeginBulk(ctx context.Context) (*Bulk, error) {
 	s.appendMu.Lock()
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		s.appendMu.Unlock()
-		return nil, fmt.Errorf("store: bulk: %w", err)
-	}
-	b := &Bulk{s: s, conn: conn, pending: newIDSet(0)}
-	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
-		conn.Close()
-		s.appendMu.Unlock()
-		return nil, fmt.Errorf("store: bulk: %w", err)
+	b := &Bulk{s: s, pending: newIDSet(0)}
+	for range bulkLanes {
+		l, err := s.newLane(ctx)
+		if err != nil {
+			b.stop()
+			s.appendMu.Unlock()
+			return nil, fmt.Errorf("store: bulk: %w", err)
+		}
+		b.lanes = append(b.lanes, l)
 	}
 	return b, nil
+}
+
+func (s *Store) newLane(ctx context.Context) (*lane, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l := &lane{conn: conn, work: make(chan laneWork), done: make(chan error, 1)}
+	if err := l.begin(); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	go l.run()
+	return l, nil
+}
+
+func (l *lane) begin() error {
+	if _, err := l.conn.ExecContext(context.Background(), `BEGIN TRANSACTION`); err != nil {
+		return err
+	}
+	return l.conn.Raw(func(dc any) (err error) {
+		l.a, err = duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "events")
+		return err
+	})
+}
+
+func (l *lane) run() {
+	for w := range l.work {
+		if l.err != nil {
+			if w.commit {
+				l.done <- l.err
+			}
+			continue
+		}
+		if !w.commit {
+			// Flushed at once: the appender would otherwise hold every
+			// row until the commit.
+			if l.err = appendTo(l.a, w.msgs, w.dup, w.chans); l.err == nil {
+				l.err = l.a.Flush()
+			}
+			continue
+		}
+		l.err = l.commit()
+		l.done <- l.err
+	}
+	close(l.done)
+}
+
+// commit flushes the appender into the transaction, commits it and begins
+// the next.
+func (l *lane) commit() error {
+	err := l.a.Close()
+	l.a = nil
+	if err == nil {
+		_, err = l.conn.ExecContext(context.Background(), `COMMIT`)
+	}
+	if err == nil {
+		err = l.begin()
+	}
+	return err
 }
 
 // Reserve prepares for about n more events, e.g. estimated from a file's
@@ -52,7 +142,8 @@ func (b *Bulk) Reserve(n int) {
 
 // AppendEvents adds msgs to the load, skipping stored and repeated message
 // ids, and returns how many were new. They are durable once a commit has
-// passed them: every bulkCommitRows rows, and at Close.
+// passed them: every bulkCommitRows rows, and at Close. A failure to store
+// them may be reported by a later call or by Close.
 func (b *Bulk) AppendEvents(ctx context.Context, msgs []event.Message) (int, error) {
 	b.s.dedupMu.Lock()
 	hashes, dup, n := b.s.fresh(msgs, nil, b.pending)
@@ -64,8 +155,12 @@ func (b *Bulk) AppendEvents(ctx context.Context, msgs []event.Message) (int, err
 	if err != nil {
 		return 0, err
 	}
-	if err := b.conn.Raw(func(dc any) error { return appendRows(dc.(driver.Conn), msgs, dup, chans) }); err != nil {
-		return 0, fmt.Errorf("store: bulk append: %w", err)
+	l := b.lanes[b.next%len(b.lanes)]
+	b.next++
+	select {
+	case l.work <- laneWork{msgs: msgs, dup: dup, chans: chans}:
+	case <-ctx.Done():
+		return 0, ctx.Err()
 	}
 	for i, h := range hashes {
 		if !dup[i] {
@@ -73,18 +168,26 @@ func (b *Bulk) AppendEvents(ctx context.Context, msgs []event.Message) (int, err
 		}
 	}
 	if b.pending.n >= bulkCommitRows {
-		if err := b.commit(ctx); err != nil {
+		if err := b.commit(); err != nil {
 			return 0, err
-		}
-		if _, err := b.conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
-			return 0, fmt.Errorf("store: bulk: %w", err)
 		}
 	}
 	return n, nil
 }
 
-func (b *Bulk) commit(ctx context.Context) error {
-	if _, err := b.conn.ExecContext(ctx, `COMMIT`); err != nil {
+// commit commits every lane and publishes the committed hashes. Should one
+// lane fail after another committed, the committed rows stay stored but
+// unpublished: this load may append them again, and the next open reads
+// them back into the set, so they are never stored twice after a restart.
+func (b *Bulk) commit() error {
+	for _, l := range b.lanes {
+		l.work <- laneWork{commit: true}
+	}
+	var errs []error
+	for _, l := range b.lanes {
+		errs = append(errs, <-l.done)
+	}
+	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("store: bulk commit: %w", err)
 	}
 	b.s.dedupMu.Lock()
@@ -94,6 +197,7 @@ func (b *Bulk) commit(ctx context.Context) error {
 		}
 	}
 	b.s.dedupMu.Unlock()
+	b.pending.release()
 	b.pending = newIDSet(0)
 	return nil
 }
@@ -101,16 +205,31 @@ func (b *Bulk) commit(ctx context.Context) error {
 // Close commits what is pending and ends the load.
 func (b *Bulk) Close(ctx context.Context) error {
 	defer b.release()
-	return b.commit(ctx)
+	return b.commit()
 }
 
 // Abort rolls back what was appended since the last commit and ends the load.
-func (b *Bulk) Abort() {
-	b.conn.ExecContext(context.Background(), `ROLLBACK`)
-	b.release()
+func (b *Bulk) Abort() { b.release() }
+
+// stop ends every lane's goroutine; what a lane has not committed is rolled
+// back with its connection.
+func (b *Bulk) stop() {
+	for _, l := range b.lanes {
+		close(l.work)
+		for range l.done {
+		}
+		if l.a != nil {
+			l.a.Clear() // or Close would flush the rows into the transaction
+			l.a.Close()
+		}
+		l.conn.ExecContext(context.Background(), `ROLLBACK`)
+		l.conn.Close()
+	}
+	b.lanes = nil
+	b.pending.release()
 }
 
 func (b *Bulk) release() {
-	b.conn.Close()
+	b.stop()
 	b.s.appendMu.Unlock()
 }

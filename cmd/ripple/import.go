@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -52,12 +54,11 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 	defer in.Close()
 
 	// A bulk load writes row groups straight to the file, so it needs little
-	// of DuckDB's cache. The Go heap is chunks in flight plus the
-	// deduplication set, which grows with the store: collecting at half the
-	// default growth keeps the heap near what is live. (A fixed soft limit
-	// would not do: a large store's set alone can pass it, and then the
-	// collector never rests.)
-	st, err := openStore(ctx, *data, store.WithMemoryLimit("128MB"))
+	// of DuckDB's cache; what does not fit is spilled to the data
+	// directory. The Go heap is only the chunks in flight (the deduplication
+	// set lives outside it): collecting at half the default growth keeps it
+	// near what is live.
+	st, err := openStore(ctx, *data, store.WithMemoryLimit("48MB"))
 	if s.getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(50))
 	}
@@ -72,9 +73,10 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 	if err != nil {
 		return err
 	}
-	bulk.Reserve(int(size / 250)) // Segment messages run a few hundred bytes a line
+	br := bufio.NewReaderSize(in, 1<<20)
+	bulk.Reserve(estimateLines(br, size))
 	bar := newProgressBar(s.err, size)
-	sum, err := importer.Import(ctx, in, bulk, importer.Options{Workspace: *ws, Format: f, Progress: bar.update})
+	sum, err := importer.Import(ctx, br, bulk, importer.Options{Workspace: *ws, Format: f, Progress: bar.update})
 	bar.done()
 	if err != nil {
 		bulk.Abort()
@@ -86,6 +88,18 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 	}
 	printSummary(s.out, sum)
 	return nil
+}
+
+// estimateLines guesses how many lines a file of size bytes holds from the
+// first lines in br, so the deduplication set is sized once and not much
+// larger than needed.
+func estimateLines(br *bufio.Reader, size int64) int {
+	head, _ := br.Peek(br.Size())
+	lines := bytes.Count(head, []byte{'\n'})
+	if size <= 0 || lines == 0 {
+		return 0
+	}
+	return int(size * int64(lines) / int64(len(head)))
 }
 
 func openInput(s stdio, path string) (io.ReadCloser, int64, error) {

@@ -49,23 +49,18 @@ type ctx struct {
 // It reuses what Parse read of properties and context; those of a message
 // built by hand are decoded here.
 func Enrich(m *Message, index int) error {
-	var p props
-	var c ctx
-	if x := m.extract; x != nil {
-		p, c = x.p, x.c
+	var x extract
+	if m.extract != nil {
+		x = *m.extract
+		extracts.Put(m.extract)
 		m.extract = nil
 	} else {
-		if m.Properties != nil {
-			if err := json.Unmarshal(m.Properties, &p); err != nil {
-				return &FieldError{Index: index, Field: "properties." + jsonField(err), Reason: jsonReason(err)}
-			}
-		}
-		if m.Context != nil {
-			if err := json.Unmarshal(m.Context, &c); err != nil {
-				return &FieldError{Index: index, Field: "context." + jsonField(err), Reason: jsonReason(err)}
-			}
+		var err error
+		if x, err = decodeExtract(m, index); err != nil {
+			return err
 		}
 	}
+	p, c := &x.p, &x.c
 	s := channel.Signals{
 		Explicit: p.Channel,
 		Platform: p.Platform,
@@ -105,6 +100,23 @@ func Enrich(m *Message, index int) error {
 		break
 	}
 	return nil
+}
+
+// decodeExtract reads properties and context with encoding/json, in a
+// function of its own so that Enrich's common path allocates nothing.
+func decodeExtract(m *Message, index int) (extract, error) {
+	var x extract
+	if m.Properties != nil {
+		if err := json.Unmarshal(m.Properties, &x.p); err != nil {
+			return x, &FieldError{Index: index, Field: "properties." + jsonField(err), Reason: jsonReason(err)}
+		}
+	}
+	if m.Context != nil {
+		if err := json.Unmarshal(m.Context, &x.c); err != nil {
+			return x, &FieldError{Index: index, Field: "context." + jsonField(err), Reason: jsonReason(err)}
+		}
+	}
+	return x, nil
 }
 
 func first(ss ...string) string {

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -147,10 +148,11 @@ func parse(raw []byte, index int, receivedAt time.Time, d Defaults, how int) (Me
 		scanned, extracted = scanMessage(raw, how == scanAlias, &w, &x)
 	}
 	if !scanned {
-		w, extracted = wire{}, false
-		if err := json.Unmarshal(raw, &w); err != nil {
+		var err error
+		if w, err = decodeWire(raw); err != nil {
 			return fail(jsonField(err), jsonReason(err))
 		}
+		extracted = false
 	}
 	if w.Type == "" {
 		w.Type = d.Type
@@ -183,7 +185,8 @@ func parse(raw []byte, index int, receivedAt time.Time, d Defaults, how int) (Me
 		extracted = false // the scanner read the message, not the batch's context
 	}
 	if extracted {
-		m.extract = &x
+		m.extract = extracts.Get().(*extract)
+		*m.extract = x
 	}
 	for _, f := range []struct {
 		name string
@@ -247,6 +250,20 @@ func parse(raw []byte, index int, receivedAt time.Time, d Defaults, how int) (Me
 	}
 	return m, nil
 }
+
+// decodeWire is the decoder's reading of a message, in a function of its own
+// so that the common path's wire stays on the stack (inlined, it would not).
+//
+//go:noinline
+func decodeWire(raw []byte) (wire, error) {
+	var w wire
+	err := json.Unmarshal(raw, &w)
+	return w, err
+}
+
+// extracts recycles what Parse hands Enrich: one per message in flight
+// rather than one allocation per message.
+var extracts = sync.Pool{New: func() any { return new(extract) }}
 
 // CorrectedTime is Segment's clock-skew correction: the client's clock may be
 // wrong, but the gap between the call and the send is not, so the event

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -161,11 +162,13 @@ func nullable(s string) driver.Value {
 	return s
 }
 
+// nullRaw passes raw JSON to the appender without copying it: the appender
+// copies it into DuckDB at once, and nothing changes a message's bytes.
 func nullRaw(b []byte) driver.Value {
 	if len(b) == 0 {
 		return nil
 	}
-	return string(b)
+	return unsafe.String(&b[0], len(b))
 }
 
 func nullTime(t time.Time) driver.Value {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -73,10 +72,9 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 	if err != nil {
 		return err
 	}
-	br := bufio.NewReaderSize(in, 1<<20)
-	bulk.Reserve(estimateLines(br, size))
+	bulk.Reserve(estimateLines(in, size))
 	bar := newProgressBar(s.err, size)
-	sum, err := importer.Import(ctx, br, bulk, importer.Options{Workspace: *ws, Format: f, Progress: bar.update})
+	sum, err := importer.Import(ctx, in, bulk, importer.Options{Workspace: *ws, Format: f, Progress: bar.update})
 	bar.done()
 	if err != nil {
 		bulk.Abort()
@@ -90,16 +88,27 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 	return nil
 }
 
-// estimateLines guesses how many lines a file of size bytes holds from the
-// first lines in br, so the deduplication set is sized once and not much
-// larger than needed.
-func estimateLines(br *bufio.Reader, size int64) int {
-	head, _ := br.Peek(br.Size())
-	lines := bytes.Count(head, []byte{'\n'})
-	if size <= 0 || lines == 0 {
+// estimateLines guesses how many lines in holds, so the deduplication set
+// is sized once and not much larger than needed. A file is sampled at
+// several places, since its first lines may be shorter or longer than the
+// rest; other input is not sized.
+func estimateLines(in io.Reader, size int64) int {
+	f, ok := in.(io.ReaderAt)
+	if !ok || size <= 0 {
 		return 0
 	}
-	return int(size * int64(lines) / int64(len(head)))
+	const samples, sampleBytes = 16, 64 << 10
+	buf := make([]byte, sampleBytes)
+	var read, lines int64
+	for i := range int64(samples) {
+		n, _ := f.ReadAt(buf, i*size/samples)
+		read += int64(n)
+		lines += int64(bytes.Count(buf[:n], []byte{'\n'}))
+	}
+	if lines == 0 {
+		return 0
+	}
+	return int(size * lines / read)
 }
 
 func openInput(s stdio, path string) (io.ReadCloser, int64, error) {

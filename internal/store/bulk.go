@@ -59,7 +59,7 @@ type laneWork struct {
 // BeginBulk starts a bulk load.
 func (s *Store) BeginBulk(ctx context.Context) (*Bulk, error) {
 	s.appendMu.Lock()
-	b := &Bulk{s: s, pending: newIDSet(0)}
+	b := &Bulk{s: s, pending: newIDSet(bulkCommitRows)}
 	for range bulkLanes {
 		l, err := s.newLane(ctx)
 		if err != nil {
@@ -198,7 +198,7 @@ func (b *Bulk) commit() error {
 	}
 	b.s.dedupMu.Unlock()
 	b.pending.release()
-	b.pending = newIDSet(0)
+	b.pending = newIDSet(bulkCommitRows) // mapped: pages cost memory only once written
 	return nil
 }
 

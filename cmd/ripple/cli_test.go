@@ -68,6 +68,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"key", "create"}, "--workspace: is required"},
 		{[]string{"import", "--data", t.TempDir(), "missing.ndjson"}, "no such file"},
 		{[]string{"import", "--data", t.TempDir(), "-"}, "there is no workspace yet"},
+		{[]string{"import", "--memory", "lots", "x.ndjson"}, `--memory: "lots" is not a size`},
 		{[]string{"serve", "--log-level", "loud"}, `"loud" is not debug, info, warn or error`},
 	} {
 		out, err := ripple(t, nil, tc.args...)

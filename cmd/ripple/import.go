@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -31,8 +32,12 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 	data := fs.String("data", "ripple-data", "data directory")
 	ws := fs.String("workspace", "", "workspace id (default: the only workspace)")
 	format := fs.String("format", "", "ndjson or csv (default: from the file name, else ndjson)")
+	memory := fs.String("memory", "32MB", "the database's memory while loading, e.g. 256MB; raise it if the import runs out")
 	if err := fs.parse(args); err != nil {
 		return err
+	}
+	if !memorySize.MatchString(*memory) {
+		return fmt.Errorf("--memory: %q is not a size such as 32MB or 1GB", *memory)
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
@@ -53,11 +58,11 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 	defer in.Close()
 
 	// A bulk load writes row groups straight to the file, so it needs little
-	// of DuckDB's cache; what does not fit is spilled to the data
-	// directory. The Go heap is only the chunks in flight (the deduplication
+	// of DuckDB's cache; what does not fit is spilled to the data directory.
+	// Below ~24 MB DuckDB cannot hold the rows it is compressing. The Go heap is only the chunks in flight (the deduplication
 	// set lives outside it): collecting at half the default growth keeps it
 	// near what is live.
-	st, err := openStore(ctx, *data, store.WithMemoryLimit("48MB"))
+	st, err := openStore(ctx, *data, store.WithMemoryLimit(*memory))
 	if s.getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(50))
 	}
@@ -79,7 +84,11 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 	if err != nil {
 		bulk.Abort()
 		printSummary(s.out, sum)
-		return fmt.Errorf("%w (the lines read since the last commit were not stored: run the import again; stored lines count as duplicates)", err)
+		hint := ""
+		if strings.Contains(err.Error(), "memory_limit") { // DuckDB's advice when it runs out
+			hint = " with a larger --memory"
+		}
+		return fmt.Errorf("%w (the lines read since the last commit were not stored: run the import again%s; stored lines count as duplicates)", err, hint)
 	}
 	if err := bulk.Close(ctx); err != nil {
 		return err
@@ -87,6 +96,9 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 	printSummary(s.out, sum)
 	return nil
 }
+
+// memorySize is what --memory accepts: a number and a unit DuckDB knows.
+var memorySize = regexp.MustCompile(`^(?i)[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|KiB|MiB|GiB)$`)
 
 // estimateLines guesses how many lines in holds, so the deduplication set
 // is sized once and not much larger than needed. A file is sampled at

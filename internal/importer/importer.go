@@ -122,8 +122,9 @@ func Import(ctx context.Context, r io.Reader, sink Sink, opt Options) (Summary, 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	received := opt.Now().UTC()
-	raw := make(chan *chunk, opt.Workers)
-	parsed := make(chan *chunk, opt.Workers)
+	// One chunk waits at each stage: more buys no speed, only memory.
+	raw := make(chan *chunk, 1)
+	parsed := make(chan *chunk, 1)
 	var readErr error
 	go func() {
 		readErr = read(ctx, raw)

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -36,17 +37,19 @@ type Bulk struct {
 	s       *Store
 	lanes   []*lane
 	next    int
-	pending *idSet // hashes appended since the last commit, published on commit
+	pending *idSet                // hashes appended since the last commit, published on commit
+	failed  atomic.Pointer[error] // the first error of any lane, so the load stops early
 }
 
 // lane appends the batches it is given through one connection, in one
 // transaction, until told to commit.
 type lane struct {
-	conn *sql.Conn
-	a    *duckdb.Appender
-	work chan laneWork
-	done chan error // one answer per commit request, and at exit
-	err  error      // the first failure; the lane skips work after it
+	conn   *sql.Conn
+	a      *duckdb.Appender
+	work   chan laneWork
+	done   chan error             // one answer per commit request, and at exit
+	err    error                  // the first failure; the lane skips work after it
+	failed *atomic.Pointer[error] // where the lane reports it to the load
 }
 
 type laneWork struct {
@@ -61,7 +64,7 @@ func (s *Store) BeginBulk(ctx context.Context) (*Bulk, error) {
 	s.appendMu.Lock()
 	b := &Bulk{s: s, pending: newIDSet(bulkCommitRows)}
 	for range bulkLanes {
-		l, err := s.newLane(ctx)
+		l, err := s.newLane(ctx, &b.failed)
 		if err != nil {
 			b.stop()
 			s.appendMu.Unlock()
@@ -72,12 +75,12 @@ func (s *Store) BeginBulk(ctx context.Context) (*Bulk, error) {
 	return b, nil
 }
 
-func (s *Store) newLane(ctx context.Context) (*lane, error) {
+func (s *Store) newLane(ctx context.Context, failed *atomic.Pointer[error]) (*lane, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	l := &lane{conn: conn, work: make(chan laneWork), done: make(chan error, 1)}
+	l := &lane{conn: conn, work: make(chan laneWork), done: make(chan error, 1), failed: failed}
 	if err := l.begin(); err != nil {
 		conn.Close()
 		return nil, err
@@ -109,6 +112,10 @@ func (l *lane) run() {
 			// row until the commit.
 			if l.err = appendTo(l.a, w.msgs, w.dup, w.chans); l.err == nil {
 				l.err = l.a.Flush()
+			}
+			if l.err != nil {
+				err := l.err
+				l.failed.CompareAndSwap(nil, &err)
 			}
 			continue
 		}
@@ -145,6 +152,9 @@ func (b *Bulk) Reserve(n int) {
 // passed them: every bulkCommitRows rows, and at Close. A failure to store
 // them may be reported by a later call or by Close.
 func (b *Bulk) AppendEvents(ctx context.Context, msgs []event.Message) (int, error) {
+	if err := b.failed.Load(); err != nil {
+		return 0, fmt.Errorf("store: bulk append: %w", *err)
+	}
 	b.s.dedupMu.Lock()
 	hashes, dup, n := b.s.fresh(msgs, nil, b.pending)
 	b.s.dedupMu.Unlock()

@@ -19,9 +19,17 @@ type idSet struct {
 	seed   maphash.Seed
 }
 
+// A set grows when more than maxLoad (7/8) of its slots are taken: linear
+// probing is still short there (a miss reads ~32 slots, four cache lines, at
+// the very end), and ten million ids take 85 MB instead of the 100 of 4/5.
+const maxLoadNum, maxLoadDen = 7, 8
+
+// slotsFor is the table size that holds n hashes at the maximum load.
+func slotsFor(n int) int { return n * maxLoadDen / maxLoadNum }
+
 func newIDSet(capacity int) *idSet {
 	s := &idSet{seed: maphash.MakeSeed()}
-	s.slots, s.mapped = allocSlots(max(1024, capacity*5/4))
+	s.slots, s.mapped = allocSlots(max(1024, slotsFor(capacity)))
 	return s
 }
 
@@ -65,7 +73,7 @@ func (s *idSet) has(h uint64) bool {
 
 // add inserts h; it reports false when h was already there.
 func (s *idSet) add(h uint64) bool {
-	if (s.n+1)*10 > len(s.slots)*8 {
+	if (s.n+1)*maxLoadDen > len(s.slots)*maxLoadNum {
 		s.grow()
 	}
 	for i := s.index(h); ; i++ {
@@ -88,7 +96,7 @@ func (s *idSet) grow() { s.resize(len(s.slots) * 3 / 2) }
 // reserve makes room for n more hashes at once, so that a large load does
 // not hold an old and a new table at every step of its growth.
 func (s *idSet) reserve(n int) {
-	if want := (s.n + n) * 5 / 4; want > len(s.slots) {
+	if want := slotsFor(s.n + n); want > len(s.slots) {
 		s.resize(want)
 	}
 }

@@ -206,3 +206,17 @@ func TestConcurrentAppendsStoreEachIDOnce(t *testing.T) {
 		t.Fatalf("stored %d rows, %d distinct, reported %d new; want %d of each", stored, distinct, total.Load(), ids)
 	}
 }
+
+// BenchmarkIDSet fills a set reserved for b.N hashes to its maximum load,
+// looking each hash up before adding it, as deduplication does.
+func BenchmarkIDSet(b *testing.B) {
+	s := newIDSet(b.N)
+	defer s.release()
+	h := uint64(0x9E3779B97F4A7C15)
+	for i := 0; i < b.N; i++ {
+		h = h*6364136223846793005 + 1442695040888963407
+		if !s.has(h) {
+			s.add(h)
+		}
+	}
+}

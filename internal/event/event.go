@@ -65,7 +65,8 @@ type Message struct {
 	Text     string // what the person wrote: a mention, comment, review, message
 
 	// extract is what Parse already read from Properties and Context, so
-	// Enrich need not decode them again; nil when they must be.
+	// Enrich need not decode them again; nil when they must be. Enrich
+	// returns it to a pool: enrich a message once, never a copy of it too.
 	extract *extract
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,9 +18,10 @@ import (
 // benchImport simulates an NDJSON file, then imports it with a child
 // `ripple import` so that the peak memory reported is the import's alone.
 func benchImport(ctx context.Context, s stdio, args []string) error {
-	fs := newFlagSet(s, "bench import", "bench import [--events N] [--keep DIR]")
+	fs := newFlagSet(s, "bench import", "bench import [--events N] [--keep DIR] [--baseline=false]")
 	events := fs.Int("events", 1000000, "about how many events to simulate and import")
 	keep := fs.String("keep", "", "work in DIR and keep the file and store (default: a temporary directory)")
+	baseline := fs.Bool("baseline", true, "also time DuckDB loading the file with its own NDJSON reader")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -65,9 +67,46 @@ func benchImport(ctx context.Context, s stdio, args []string) error {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		rss = ru.Maxrss * 1024
 	}
+	rate := float64(n) / elapsed.Seconds()
 	fmt.Fprintf(s.out, "import: %d events in %s = %.0f events/s (process start and store open included); peak RSS %.0f MB\n",
-		n, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), float64(rss)/(1<<20))
+		n, elapsed.Round(time.Millisecond), rate, float64(rss)/(1<<20))
+	if !*baseline {
+		return nil
+	}
+	rows, took, err := duckdbOwnLoad(ctx, filepath.Join(dir, "baseline.duckdb"), file)
+	if err != nil {
+		return fmt.Errorf("baseline: %w", err)
+	}
+	own := float64(rows) / took.Seconds()
+	fmt.Fprintf(s.out, "baseline: DuckDB's own read_ndjson into a table, nine columns, no validation: %d rows in %s = %.0f rows/s\n",
+		rows, took.Round(time.Millisecond), own)
+	fmt.Fprintf(s.out, "ratio: import / DuckDB's own load %.2f\n", rate/own)
 	return nil
+}
+
+// duckdbOwnLoad loads file into a fresh database with DuckDB's own
+// multi-threaded NDJSON reader, keeping the columns Segment messages share:
+// what the storage engine alone achieves on this machine, without Ripple's
+// validation, channels, stages or deduplication.
+func duckdbOwnLoad(ctx context.Context, path, file string) (int64, time.Duration, error) {
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer db.Close()
+	start := time.Now()
+	_, err = db.ExecContext(ctx, `CREATE TABLE events AS SELECT * FROM read_ndjson(?, columns = {
+		type: 'VARCHAR', messageId: 'VARCHAR', anonymousId: 'VARCHAR', userId: 'VARCHAR', event: 'VARCHAR',
+		properties: 'JSON', context: 'JSON', traits: 'JSON', timestamp: 'TIMESTAMP'})`, file)
+	if err == nil {
+		_, err = db.ExecContext(ctx, `CHECKPOINT`)
+	}
+	took := time.Since(start)
+	var n int64
+	if err == nil {
+		err = db.QueryRowContext(ctx, `SELECT count(*) FROM events`).Scan(&n)
+	}
+	return n, took, err
 }
 
 // writeSimulation writes about events simulated messages as NDJSON.

@@ -16,7 +16,7 @@ import (
 // bulkCommitRows is how many rows a bulk load commits at a time: enough for
 // DuckDB to write whole row groups straight to the file, few enough that a
 // failed import keeps most of what it loaded.
-const bulkCommitRows = 1 << 20
+var bulkCommitRows = 1 << 20 // a variable for the test that commits mid-load
 
 // bulkLanes is how many connections a bulk load appends through at once.
 // Most of an append is DuckDB's own work (string heaps, statistics,
@@ -36,8 +36,9 @@ const bulkLanes = 2
 type Bulk struct {
 	s       *Store
 	lanes   []*lane
+	pending []*idSet // each lane's hashes since its last commit, published when it commits
 	next    int
-	pending *idSet                // hashes appended since the last commit, published on commit
+	rows    int                   // appended since the last commit
 	failed  atomic.Pointer[error] // the first error of any lane, so the load stops early
 }
 
@@ -62,7 +63,7 @@ type laneWork struct {
 // BeginBulk starts a bulk load.
 func (s *Store) BeginBulk(ctx context.Context) (*Bulk, error) {
 	s.appendMu.Lock()
-	b := &Bulk{s: s, pending: newIDSet(bulkCommitRows)}
+	b := &Bulk{s: s}
 	for range bulkLanes {
 		l, err := s.newLane(ctx, &b.failed)
 		if err != nil {
@@ -71,6 +72,7 @@ func (s *Store) BeginBulk(ctx context.Context) (*Bulk, error) {
 			return nil, fmt.Errorf("store: bulk: %w", err)
 		}
 		b.lanes = append(b.lanes, l)
+		b.pending = append(b.pending, newLaneSet())
 	}
 	return b, nil
 }
@@ -156,7 +158,7 @@ func (b *Bulk) AppendEvents(ctx context.Context, msgs []event.Message) (int, err
 		return 0, fmt.Errorf("store: bulk append: %w", *err)
 	}
 	b.s.dedupMu.Lock()
-	hashes, dup, n := b.s.fresh(msgs, nil, b.pending)
+	hashes, dup, n := b.s.fresh(msgs, nil, b.pending...)
 	b.s.dedupMu.Unlock()
 	if n == 0 {
 		return 0, nil
@@ -165,8 +167,9 @@ func (b *Bulk) AppendEvents(ctx context.Context, msgs []event.Message) (int, err
 	if err != nil {
 		return 0, err
 	}
-	l := b.lanes[b.next%len(b.lanes)]
+	i := b.next % len(b.lanes)
 	b.next++
+	l, pending := b.lanes[i], b.pending[i]
 	select {
 	case l.work <- laneWork{msgs: msgs, dup: dup, chans: chans}:
 	case <-ctx.Done():
@@ -174,10 +177,10 @@ func (b *Bulk) AppendEvents(ctx context.Context, msgs []event.Message) (int, err
 	}
 	for i, h := range hashes {
 		if !dup[i] {
-			b.pending.add(h)
+			pending.add(h)
 		}
 	}
-	if b.pending.n >= bulkCommitRows {
+	if b.rows += n; b.rows >= bulkCommitRows {
 		if err := b.commit(); err != nil {
 			return 0, err
 		}
@@ -185,30 +188,37 @@ func (b *Bulk) AppendEvents(ctx context.Context, msgs []event.Message) (int, err
 	return n, nil
 }
 
-// commit commits every lane and publishes the committed hashes. Should one
-// lane fail after another committed, the committed rows stay stored but
-// unpublished: this load may append them again, and the next open reads
-// them back into the set, so they are never stored twice after a restart.
+// newLaneSet is a lane's pending set, sized once for a commit's share:
+// mapped, its pages cost memory only once written.
+func newLaneSet() *idSet { return newIDSet(bulkCommitRows / bulkLanes) }
+
+// commit commits every lane and publishes the hashes of the lanes that
+// committed. Should one fail after another committed, the committed rows
+// are stored and known, the failed lane's are neither.
 func (b *Bulk) commit() error {
 	for _, l := range b.lanes {
 		l.work <- laneWork{commit: true}
 	}
 	var errs []error
-	for _, l := range b.lanes {
-		errs = append(errs, <-l.done)
+	b.s.dedupMu.Lock()
+	for i, l := range b.lanes {
+		if err := <-l.done; err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, h := range b.pending[i].slots {
+			if h != 0 {
+				b.s.dedup.add(h)
+			}
+		}
+		b.pending[i].release()
+		b.pending[i] = newLaneSet()
 	}
+	b.s.dedupMu.Unlock()
+	b.rows = 0
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("store: bulk commit: %w", err)
 	}
-	b.s.dedupMu.Lock()
-	for _, h := range b.pending.slots {
-		if h != 0 {
-			b.s.dedup.add(h)
-		}
-	}
-	b.s.dedupMu.Unlock()
-	b.pending.release()
-	b.pending = newIDSet(bulkCommitRows) // mapped: pages cost memory only once written
 	return nil
 }
 
@@ -235,8 +245,10 @@ func (b *Bulk) stop() {
 		l.conn.ExecContext(context.Background(), `ROLLBACK`)
 		l.conn.Close()
 	}
-	b.lanes = nil
-	b.pending.release()
+	for _, p := range b.pending {
+		p.release()
+	}
+	b.lanes, b.pending = nil, nil
 }
 
 func (b *Bulk) release() {

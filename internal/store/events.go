@@ -24,7 +24,7 @@ func (s *Store) AppendEvents(ctx context.Context, msgs []event.Message) (int, er
 	defer s.appendMu.RUnlock()
 
 	s.dedupMu.Lock()
-	hashes, dup, n := s.fresh(msgs, s.inflight, nil)
+	hashes, dup, n := s.fresh(msgs, s.inflight)
 	for i, h := range hashes {
 		if !dup[i] {
 			s.inflight[h] = struct{}{}
@@ -62,7 +62,7 @@ func (s *Store) AppendEvents(ctx context.Context, msgs []event.Message) (int, er
 // stored, already taken (pending in a bulk transaction or in flight), or
 // repeated within msgs. It returns the hashes, the marks and how many are
 // new. The caller holds dedupMu.
-func (s *Store) fresh(msgs []event.Message, inflight map[uint64]struct{}, pending *idSet) ([]uint64, []bool, int) {
+func (s *Store) fresh(msgs []event.Message, inflight map[uint64]struct{}, pending ...*idSet) ([]uint64, []bool, int) {
 	dup := make([]bool, len(msgs))
 	hashes := make([]uint64, len(msgs))
 	seen := make(map[uint64]struct{}, len(msgs))
@@ -71,13 +71,22 @@ func (s *Store) fresh(msgs []event.Message, inflight map[uint64]struct{}, pendin
 		hashes[i] = h
 		_, again := seen[h]
 		_, flying := inflight[h]
-		if again || flying || s.dedup.has(h) || (pending != nil && pending.has(h)) {
+		if again || flying || s.dedup.has(h) || anyHas(pending, h) {
 			dup[i] = true
 			continue
 		}
 		seen[h] = struct{}{}
 	}
 	return hashes, dup, len(seen)
+}
+
+func anyHas(sets []*idSet, h uint64) bool {
+	for _, set := range sets {
+		if set.has(h) {
+			return true
+		}
+	}
+	return false
 }
 
 // writer is one ingest connection with its appender, kept between commits:

@@ -171,6 +171,43 @@ func TestBulkDeduplicatesAndCommits(t *testing.T) {
 	}
 }
 
+// TestBulkCommitsAsItGoes: a load commits every bulkCommitRows rows across
+// its lanes; an abort keeps what was committed and nothing after it, and
+// the committed ids count as stored.
+func TestBulkCommitsAsItGoes(t *testing.T) {
+	defer func(n int) { bulkCommitRows = n }(bulkCommitRows)
+	bulkCommitRows = 10
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	defer s.Close()
+	b, err := s.BeginBulk(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := func(from, n int) []event.Message {
+		var msgs []event.Message
+		for i := from; i < from+n; i++ {
+			msgs = append(msgs, msg("a", fmt.Sprint(i)))
+		}
+		return msgs
+	}
+	for _, from := range []int{0, 6, 12} { // commits after 12 rows, then 6 more pending
+		if n, err := b.AppendEvents(ctx, batch(from, 6)); err != nil || n != 6 {
+			t.Fatalf("bulk append at %d: %d, %v", from, n, err)
+		}
+	}
+	if n, _ := s.CountEvents(ctx, "a"); n != 12 {
+		t.Fatalf("%d events visible before the load ends, want the 12 committed", n)
+	}
+	b.Abort()
+	if n, _ := s.CountEvents(ctx, "a"); n != 12 {
+		t.Fatalf("after abort: %d events, want 12", n)
+	}
+	if n, _ := s.AppendEvents(ctx, batch(8, 8)); n != 4 {
+		t.Fatalf("append after abort stored %d of ids 8-15, want 4 (12-15 were rolled back)", n)
+	}
+}
+
 // TestConcurrentAppendsStoreEachIDOnce: appends racing with the same ids, as
 // a retry racing its original does, store every id exactly once.
 func TestConcurrentAppendsStoreEachIDOnce(t *testing.T) {

@@ -54,14 +54,21 @@ type Principal struct {
 
 // Login checks an email and password and opens a session, returning its
 // secret for the cookie. Failures are rate-limited per account and per IP
-// address; once limited, not even a right password is checked.
+// address; once limited, not even a right password is checked. A try
+// counts as a failure from its start, so parallel tries share one budget.
 func (a *Auth) Login(ctx context.Context, ip, email, password string) (User, string, error) {
 	account := strings.ToLower(strings.TrimSpace(email))
-	if !a.byAccount.Allowed(account) || !a.byIP.Allowed(ip) {
+	if !a.byAccount.Try(account) {
+		return User{}, "", ErrRateLimited
+	}
+	if !a.byIP.Try(ip) {
+		a.byAccount.Undo(account)
 		return User{}, "", ErrRateLimited
 	}
 	su, err := a.st.UserByEmail(ctx, account)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		a.byAccount.Undo(account) // the store failed, not the person
+		a.byIP.Undo(ip)
 		return User{}, "", err
 	}
 	if err != nil || !CheckPassword(su.PasswordHash, password) {
@@ -70,11 +77,10 @@ func (a *Auth) Login(ctx context.Context, ip, email, password string) (User, str
 			// tell which emails have accounts.
 			CheckPassword(dummyHash, password)
 		}
-		a.byAccount.Fail(account)
-		a.byIP.Fail(ip)
-		return User{}, "", ErrBadCredentials
+		return User{}, "", ErrBadCredentials // both tries stay counted
 	}
 	a.byAccount.Reset(account)
+	a.byIP.Undo(ip)
 	secret := newSecret("rs")
 	now := a.now().UTC()
 	sess := store.Session{ID: store.NewID("ses"), UserID: su.ID, CreatedAt: now, ExpiresAt: now.Add(SessionLifetime)}

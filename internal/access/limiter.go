@@ -22,20 +22,29 @@ func NewLimiter(max int, window time.Duration, now func() time.Time) *Limiter {
 	return &Limiter{max: max, window: window, now: now, failures: map[string][]time.Time{}}
 }
 
-// Allowed reports whether key may try again.
-func (l *Limiter) Allowed(key string) bool {
+// Try reports whether key may try now and, if it may, counts the try as a
+// failure until Undo takes it back. Checking and counting in one step means
+// parallel tries cannot all pass before the first failure is recorded.
+func (l *Limiter) Try(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.recent(key)) < l.max
-}
-
-// Fail records a failure for key.
-func (l *Limiter) Fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.failures[key] = append(l.recent(key), l.now())
+	recent := l.recent(key)
+	if len(recent) >= l.max {
+		return false
+	}
+	l.failures[key] = append(recent, l.now())
 	if len(l.failures) > 100_000 {
 		l.prune()
+	}
+	return true
+}
+
+// Undo takes back one try of key's, after it succeeded.
+func (l *Limiter) Undo(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ts := l.failures[key]; len(ts) > 0 {
+		l.failures[key] = ts[:len(ts)-1]
 	}
 }
 

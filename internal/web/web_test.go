@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"ripple/internal/access"
@@ -203,6 +204,34 @@ func TestLoginRateLimit(t *testing.T) {
 	}
 	if res := c.LoginAs(f.Users["owner"].Email, webtest.Password); res.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("after 20 failures from one address: status %d, want 429", res.StatusCode)
+	}
+}
+
+// TestLoginRateLimitParallel: tries made at once share the budget; they do
+// not all pass the check before the first failure is counted.
+func TestLoginRateLimitParallel(t *testing.T) {
+	f := webtest.New(t)
+	email := f.Users["viewer"].Email
+	const tries = 12
+	codes := make(chan int, tries)
+	var wg sync.WaitGroup
+	for range tries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes <- f.Client().LoginAs(email, "wrong password").StatusCode
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	checked := 0
+	for code := range codes {
+		if code == http.StatusUnauthorized {
+			checked++
+		}
+	}
+	if checked > access.AccountFailures {
+		t.Fatalf("%d of %d parallel wrong passwords were checked, want at most %d", checked, tries, access.AccountFailures)
 	}
 }
 

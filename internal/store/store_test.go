@@ -257,3 +257,40 @@ func BenchmarkIDSet(b *testing.B) {
 		}
 	}
 }
+
+// TestUserEmailUniqueUnderRace: sign-ups racing with one address in
+// different cases create one user; the others are told it exists.
+func TestUserEmailUniqueUnderRace(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	defer s.Close()
+	emails := []string{"Ana@Example.com", "ana@example.com", " ANA@example.com", "ana@EXAMPLE.com"}
+	errs := make(chan error, 4*len(emails))
+	var wg sync.WaitGroup
+	for i := range 4 * len(emails) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- s.CreateUser(ctx, User{ID: NewID("usr"), Email: emails[i%len(emails)], PasswordHash: "x", CreatedAt: time.Now()})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	created := 0
+	for err := range errs {
+		switch {
+		case err == nil:
+			created++
+		case !errors.Is(err, ErrExists):
+			t.Errorf("create: %v, want nil or ErrExists", err)
+		}
+	}
+	var rows int
+	s.DB().QueryRow(`SELECT count(*) FROM users`).Scan(&rows)
+	if created != 1 || rows != 1 {
+		t.Fatalf("%d created, %d stored; want exactly one user", created, rows)
+	}
+	if u, err := s.UserByEmail(ctx, "ANA@example.COM"); err != nil || u.Email != "ana@example.com" {
+		t.Fatalf("lookup: %+v, %v; want the user, stored lower-case", u, err)
+	}
+}

@@ -56,16 +56,30 @@ type APIToken struct {
 // CreateUser stores u; an email already taken (compared case-insensitively)
 // is ErrExists.
 func (s *Store) CreateUser(ctx context.Context, u User) error {
-	var n int
-	if err := s.db.QueryRowContext(ctx, `/* CreateUser */ SELECT count(*) FROM users WHERE lower(email) = lower(?)`, u.Email).Scan(&n); err != nil {
+	// Stored lower-case, so that the UNIQUE constraint settles two sign-ups
+	// racing with one address; the lookup also finds older mixed-case rows.
+	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	taken := func() (bool, error) {
+		var n int
+		err := s.db.QueryRowContext(ctx, `/* CreateUser */ SELECT count(*) FROM users WHERE lower(email) = ?`, u.Email).Scan(&n)
+		return n > 0, err
+	}
+	exists, err := taken()
+	if err != nil {
 		return fmt.Errorf("store: create user: %w", err)
 	}
-	if n > 0 {
+	if exists {
 		return fmt.Errorf("user %q: %w", u.Email, ErrExists)
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+	_, err = s.db.ExecContext(ctx, `INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
 		u.ID, u.Email, u.Name, u.PasswordHash, u.CreatedAt)
 	if err != nil {
+		// The constraint fails as a constraint or, when both inserts ran
+		// at once, as a conflict at commit: either way, if the address is
+		// now taken, another sign-up won.
+		if exists, _ := taken(); exists {
+			return fmt.Errorf("user %q: %w", u.Email, ErrExists)
+		}
 		return fmt.Errorf("store: create user: %w", err)
 	}
 	return nil

@@ -71,7 +71,8 @@ type Message struct {
 }
 
 // PersonKey is the identifier a message is attributed to before identities
-// are merged: the user id when known, else the anonymous id.
+// are merged: the user id when known, else the anonymous id. The touchpoints
+// view derives the same in SQL, as coalesce(user_id, anonymous_id).
 func (m *Message) PersonKey() string {
 	if m.UserID != "" {
 		return m.UserID

@@ -149,14 +149,14 @@ func appendTo(a *duckdb.Appender, msgs []event.Message, dup []bool, chans []int3
 }
 
 // eventColumns is the number of columns of the events table.
-const eventColumns = 22
+const eventColumns = 21
 
 // fillRow sets r to a message in the events table's column order.
 func fillRow(r *[eventColumns]driver.Value, m *event.Message, channelID int32) {
 	*r = [eventColumns]driver.Value{
 		m.Workspace, m.MessageID, string(m.Type),
 		nullable(m.UserID), nullable(m.AnonymousID), nullable(m.PreviousID), nullable(m.GroupID),
-		nullable(m.Event), nullable(m.Name), m.PersonKey(),
+		nullable(m.Event), nullable(m.Name),
 		m.Timestamp, nullTime(m.OriginalTimestamp), nullTime(m.SentAt), m.ReceivedAt,
 		nullRaw(m.Properties), nullRaw(m.Traits), nullRaw(m.Context),
 		channelID, int8(m.Stage.Rank()),

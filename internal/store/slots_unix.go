@@ -21,6 +21,7 @@ func allocSlots(n int) ([]uint64, bool) {
 	if err != nil {
 		return make([]uint64, n), false // the heap will do
 	}
+	adviseHugePages(b)
 	return unsafe.Slice((*uint64)(unsafe.Pointer(&b[0])), n), true
 }
 

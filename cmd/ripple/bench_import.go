@@ -34,7 +34,10 @@ func benchImport(ctx context.Context, s stdio, args []string) error {
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
-	file := filepath.Join(dir, "events.ndjson")
+	file, data := filepath.Join(dir, "events.ndjson"), filepath.Join(dir, "data")
+	if _, err := os.Stat(data); err == nil {
+		return fmt.Errorf("--keep: %s holds a store from an earlier run; remove it or choose another directory", data)
+	}
 	start := time.Now()
 	n, err := writeSimulation(ctx, file, *events)
 	if err != nil {
@@ -48,7 +51,6 @@ func benchImport(ctx context.Context, s stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	data := filepath.Join(dir, "data")
 	for _, step := range [][]string{{"workspace", "create", "--data", data, "--name", "Bench"}} {
 		if out, err := exec.CommandContext(ctx, self, step...).CombinedOutput(); err != nil {
 			return fmt.Errorf("%v: %v: %s", step, err, out)

@@ -208,6 +208,29 @@ func TestBulkCommitsAsItGoes(t *testing.T) {
 	}
 }
 
+// TestIDsLoadPageByPage: ids stored across several pages of the start-up
+// load are all known after a restart.
+func TestIDsLoadPageByPage(t *testing.T) {
+	defer func(n int64) { idPage = n }(idPage)
+	idPage = 3
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openTest(t, dir)
+	var msgs []event.Message
+	for i := range 10 {
+		msgs = append(msgs, msg("a", fmt.Sprint(i)))
+	}
+	if n, err := s.AppendEvents(ctx, msgs); err != nil || n != 10 {
+		t.Fatalf("append: %d, %v", n, err)
+	}
+	s.Close()
+	s = openTest(t, dir)
+	defer s.Close()
+	if n, err := s.AppendEvents(ctx, append(msgs, msg("a", "10"))); err != nil || n != 1 {
+		t.Fatalf("after restart: %d new, %v; want only id 10", n, err)
+	}
+}
+
 // TestConcurrentAppendsStoreEachIDOnce: appends racing with the same ids, as
 // a retry racing its original does, store every id exactly once.
 func TestConcurrentAppendsStoreEachIDOnce(t *testing.T) {

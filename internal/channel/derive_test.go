@@ -366,3 +366,34 @@ func BenchmarkDerive(b *testing.B) {
 		})
 	}
 }
+
+// TestPlatformsListsEveryTablePlatform: Platforms, written by hand for the
+// settings form and the docs, names exactly the platforms the word, click
+// id, host and brand tables can produce, and the fallback "other".
+func TestPlatformsListsEveryTablePlatform(t *testing.T) {
+	used := map[string]bool{pOther.name: true}
+	for _, w := range words {
+		if w.p != nil {
+			used[w.p.name] = true
+		}
+	}
+	for _, c := range clickIDs {
+		used[c.p.name] = true
+	}
+	for _, h := range hosts {
+		used[h.p.name] = true
+	}
+	for _, p := range brands {
+		used[p.name] = true
+	}
+	for name := range used {
+		if !contains(Platforms, name) {
+			t.Errorf("platform %q can be derived but is not in Platforms", name)
+		}
+	}
+	for _, name := range Platforms {
+		if !used[name] {
+			t.Errorf("Platforms lists %q, which no table derives", name)
+		}
+	}
+}

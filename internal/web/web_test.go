@@ -420,6 +420,13 @@ func TestSettings(t *testing.T) {
 	if res, _ := c.PostWithCSRF(s+"channels", s+"channels", url.Values{"channel": {"facebook/paid"}, "ownership": {"stolen"}}); res.StatusCode != 400 {
 		t.Errorf("bad ownership: %d, want 400", res.StatusCode)
 	}
+	// The form prefills only what was overridden: the facebook/paid row
+	// carries its new name, and nothing pins the derived platform or
+	// ownership of a channel that was not corrected.
+	_, body = c.Get(s + "channels")
+	if !strings.Contains(body, `value="Facebook Ads"`) || strings.Contains(body, `name="platform" value="facebook"`) || strings.Contains(body, `value="paid" selected`) {
+		t.Error("the channel form prefills derived values, so saving a name would pin them")
+	}
 
 	res, body = c.PostWithCSRF(s+"users", s+"users", url.Values{"email": {"new@example.com"}, "name": {"New"}, "role": {"analyst"}})
 	password := between(body, `<code id="new-password">`, `</code>`)

@@ -88,7 +88,7 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 		if strings.Contains(err.Error(), "memory_limit") { // DuckDB's advice when it runs out
 			hint = " with a larger --memory"
 		}
-		return fmt.Errorf("%w (the lines read since the last commit were not stored: run the import again%s; stored lines count as duplicates)", err, hint)
+		return fmt.Errorf("%w (%d events were stored before it, the rest rolled back: run the import again%s; stored lines count as duplicates)", err, bulk.Stored(), hint)
 	}
 	if err := bulk.Close(ctx); err != nil {
 		return err

@@ -39,6 +39,7 @@ type Bulk struct {
 	pending []*idSet // each lane's hashes since its last commit, published when it commits
 	next    int
 	rows    int                   // appended since the last commit
+	stored  int                   // committed by this load
 	failed  atomic.Pointer[error] // the first error of any lane, so the load stops early
 }
 
@@ -211,6 +212,7 @@ func (b *Bulk) commit() error {
 				b.s.dedup.add(h)
 			}
 		}
+		b.stored += b.pending[i].n
 		b.pending[i].release()
 		b.pending[i] = newLaneSet()
 	}
@@ -221,6 +223,10 @@ func (b *Bulk) commit() error {
 	}
 	return nil
 }
+
+// Stored is how many events this load has committed so far: all it
+// accepted after Close, what is kept after a failure or Abort.
+func (b *Bulk) Stored() int { return b.stored }
 
 // Close commits what is pending and ends the load.
 func (b *Bulk) Close(ctx context.Context) error {

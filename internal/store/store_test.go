@@ -200,8 +200,8 @@ func TestBulkCommitsAsItGoes(t *testing.T) {
 		t.Fatalf("%d events visible before the load ends, want the 12 committed", n)
 	}
 	b.Abort()
-	if n, _ := s.CountEvents(ctx, "a"); n != 12 {
-		t.Fatalf("after abort: %d events, want 12", n)
+	if n, _ := s.CountEvents(ctx, "a"); n != 12 || b.Stored() != 12 {
+		t.Fatalf("after abort: %d events, load says %d stored; want 12", n, b.Stored())
 	}
 	if n, _ := s.AppendEvents(ctx, batch(8, 8)); n != 4 {
 		t.Fatalf("append after abort stored %d of ids 8-15, want 4 (12-15 were rolled back)", n)

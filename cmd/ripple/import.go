@@ -59,9 +59,10 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 
 	// A bulk load writes row groups straight to the file, so it needs little
 	// of DuckDB's cache; what does not fit is spilled to the data directory.
-	// Below ~24 MB DuckDB cannot hold the rows it is compressing. The Go heap is only the chunks in flight (the deduplication
-	// set lives outside it): collecting at half the default growth keeps it
-	// near what is live.
+	// (Below ~24 MB DuckDB cannot hold the rows it is compressing.) The Go
+	// heap is only the chunks in flight, the deduplication set living
+	// outside it: collecting at half the default growth keeps it near what
+	// is live.
 	st, err := openStore(ctx, *data, store.WithMemoryLimit(*memory))
 	if s.getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(50))

@@ -91,7 +91,7 @@ func Import(ctx context.Context, r io.Reader, sink Sink, opt Options) (Summary, 
 		opt.Workers = runtime.NumCPU()
 	}
 	if opt.ChunkRows <= 0 {
-		// A dozen chunks are in flight at once; 2048 lines each keep
+		// Several chunks are in flight at once; 2048 lines each keep
 		// that to a few megabytes, and smaller chunks cost more than
 		// they save.
 		opt.ChunkRows = 2048

@@ -6,7 +6,7 @@ import (
 )
 
 // idSet is an open-addressing set of 64-bit message-id hashes. A Go map of
-// ten million ids costs several hundred megabytes; this costs ~10 bytes each.
+// ten million ids costs several hundred megabytes; this costs 9-10 bytes each.
 // Zero marks an empty slot, so a hash of zero is stored as one.
 //
 // A large table lives outside the Go heap (see slots_unix.go): it holds no

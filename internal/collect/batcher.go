@@ -132,5 +132,6 @@ func (b *Batcher) loop() {
 			r.done <- err
 		}
 		clear(group)
+		clear(rows) // or the last commit's messages stay reachable until the next
 	}
 }

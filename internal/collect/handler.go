@@ -40,7 +40,6 @@ type Handler struct {
 
 type cachedKey struct {
 	workspace string
-	ok        bool
 	at        time.Time
 }
 
@@ -156,7 +155,9 @@ func (h *Handler) collect(r *http.Request, typ event.Type) error {
 		if index >= 0 {
 			index = i
 		}
-		m, err := event.Parse(raw, index, received, defaults)
+		// The body is read into a buffer of its own, never reused, so
+		// messages may point into it.
+		m, err := event.ParseInPlace(raw, index, received, defaults)
 		if err == nil {
 			err = event.Enrich(&m, index)
 		}
@@ -197,7 +198,7 @@ func envelopeError(err error) error {
 	return &apiError{status: 400, reason: "json", msg: "body: is not valid JSON: " + strings.TrimPrefix(err.Error(), "json: ")}
 }
 
-// workspace authenticates a write key, caching answers briefly so a busy
+// workspace authenticates a write key, caching valid keys briefly so a busy
 // client costs one lookup per keyTTL.
 func (h *Handler) workspace(ctx context.Context, key string) (string, error) {
 	unauthorized := &apiError{status: http.StatusUnauthorized, reason: "auth", msg: "write key: missing or not valid"}
@@ -206,19 +207,18 @@ func (h *Handler) workspace(ctx context.Context, key string) (string, error) {
 	}
 	now := h.now()
 	if c, ok := h.cache.Load(key); ok && now.Sub(c.(cachedKey).at) < keyTTL {
-		if !c.(cachedKey).ok {
-			return "", unauthorized
-		}
 		return c.(cachedKey).workspace, nil
 	}
 	ws, err := h.keys.WorkspaceForKey(ctx, key)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return "", err
 	}
-	h.cache.Store(key, cachedKey{workspace: ws, ok: err == nil, at: now})
 	if err != nil {
+		// Not cached: anyone may send any key, and a cache of wrong ones
+		// would grow without bound. A miss is one indexed lookup.
 		return "", unauthorized
 	}
+	h.cache.Store(key, cachedKey{workspace: ws, at: now})
 	return ws, nil
 }
 

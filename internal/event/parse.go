@@ -113,9 +113,9 @@ func Parse(raw []byte, index int, receivedAt time.Time, d Defaults) (Message, er
 
 // ParseInPlace is Parse for a caller that keeps raw unchanged for as long as
 // the message lives: the message's strings and raw objects point into raw
-// instead of copying it. File imports, which read lines into blocks they
-// never reuse, save most of their allocations this way; request bodies, whose
-// buffers are reused, must use Parse.
+// instead of copying it. File imports (lines in blocks never reused) and the
+// collection API (each body read into a buffer of its own) save most of their
+// allocations this way; a caller that reuses its buffer must use Parse.
 func ParseInPlace(raw []byte, index int, receivedAt time.Time, d Defaults) (Message, error) {
 	return parse(raw, index, receivedAt, d, scanAlias)
 }

@@ -178,7 +178,7 @@ func (cr *csvReader) parse(c *chunk, received time.Time, workspace string) {
 			c.rejects = append(c.rejects, Reject{line, string(l[1:])})
 			continue
 		}
-		m, err := event.Parse(l, -1, received, event.Defaults{})
+		m, err := event.ParseInPlace(l, -1, received, event.Defaults{}) // each line is a fresh encoding
 		if err == nil {
 			err = event.Enrich(&m, -1)
 		}

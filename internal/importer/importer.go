@@ -125,9 +125,9 @@ func Import(ctx context.Context, r io.Reader, sink Sink, opt Options) (Summary, 
 	// One chunk waits at each stage: more buys no speed, only memory.
 	raw := make(chan *chunk, 1)
 	parsed := make(chan *chunk, 1)
-	var readErr error
+	readErr := make(chan error, 1)
 	go func() {
-		readErr = read(ctx, raw)
+		readErr <- read(ctx, raw)
 		close(raw)
 	}()
 	var wg sync.WaitGroup
@@ -191,11 +191,17 @@ func Import(ctx context.Context, r io.Reader, sink Sink, opt Options) (Summary, 
 		}
 	}
 	sum.Elapsed = time.Since(start)
-	switch {
-	case sinkErr != nil:
+	if sinkErr != nil {
 		return sum, fmt.Errorf("import: %w", sinkErr)
-	case readErr != nil:
-		return sum, fmt.Errorf("import: %w", readErr)
+	}
+	// The reader has finished unless ctx ended, and then it may still sit in
+	// a read (of a terminal, say): its error is not waited for.
+	select {
+	case err := <-readErr:
+		if err != nil {
+			return sum, fmt.Errorf("import: %w", err)
+		}
+	default:
 	}
 	return sum, ctx.Err()
 }

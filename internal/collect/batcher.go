@@ -86,6 +86,9 @@ func (b *Batcher) Submit(ctx context.Context, msgs []event.Message) error {
 	return <-r.done
 }
 
+// Stored is how many events the batcher has committed since it started.
+func (b *Batcher) Stored() int64 { return b.stored.Value() }
+
 // Close stops accepting requests, commits every queued one and returns.
 func (b *Batcher) Close() {
 	b.mu.Lock()

@@ -134,7 +134,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // minute costs little. A checkpoint refused while a write is running is
 // simply tried at the next tick.
 func (s *Server) checkpointLoop(stop <-chan struct{}, every time.Duration) {
-	stored := s.Metrics.Counter("ripple_events_stored_total", "Events committed to the store.")
 	last := int64(-1) // the first tick also folds in whatever a previous run left
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -144,7 +143,7 @@ func (s *Server) checkpointLoop(stop <-chan struct{}, every time.Duration) {
 			return
 		case <-t.C:
 		}
-		n := stored.Value()
+		n := s.batcher.Stored()
 		if n == last {
 			continue
 		}
@@ -166,6 +165,7 @@ func (s *Server) mountApp(opts []web.Options) {
 	}
 	o.KeysChanged = s.Collect.ForgetKeys
 	auth := access.NewAuth(s.Store, o.Now)
+	ao := api.Options{KeysChanged: s.Collect.ForgetKeys, Now: o.Now}
 	app, err := web.New(s.Store, auth, s.log, o)
 	if err != nil {
 		// Only a dev-mode template directory can fail to load: the embedded
@@ -173,6 +173,7 @@ func (s *Server) mountApp(opts []web.Options) {
 		s.log.Error("web app not mounted", "err", err)
 	} else {
 		app.Register(s.Mux)
+		ao.ChannelsChanged = app.ForgetChannels
 	}
-	api.New(s.Store, auth, s.log, s.Collect.ForgetKeys).Register(s.Mux)
+	api.New(s.Store, auth, s.log, ao).Register(s.Mux)
 }

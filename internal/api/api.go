@@ -27,17 +27,30 @@ var openapiDoc []byte
 
 // API serves the REST API.
 type API struct {
-	st          *store.Store
-	auth        *access.Auth
-	log         *slog.Logger
-	keysChanged func()
-	now         func() time.Time
+	st   *store.Store
+	auth *access.Auth
+	log  *slog.Logger
+	o    Options
 }
 
-// New returns the API over st. keysChanged, when set, is called after a
-// write key is revoked so that the collection API drops its cached answer.
-func New(st *store.Store, auth *access.Auth, log *slog.Logger, keysChanged func()) *API {
-	return &API{st: st, auth: auth, log: log, keysChanged: keysChanged, now: time.Now}
+// Options connect the API to the rest of the server. Zero values are valid.
+type Options struct {
+	// KeysChanged is called after a write key is revoked, so that the
+	// collection API drops its cached answer.
+	KeysChanged func()
+	// ChannelsChanged is called after a workspace's channel is changed, so
+	// that the web app drops its cached channel names.
+	ChannelsChanged func(workspaceID string)
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// New returns the API over st.
+func New(st *store.Store, auth *access.Auth, log *slog.Logger, o Options) *API {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &API{st: st, auth: auth, log: log, o: o}
 }
 
 // call is an authenticated request: the token's user, workspace and role.

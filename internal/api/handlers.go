@@ -119,8 +119,8 @@ func (a *API) revokeKey(w http.ResponseWriter, r *http.Request, c *call) error {
 	if err := a.st.RevokeWriteKey(r.Context(), c.ws, r.PathValue("id")); err != nil {
 		return err
 	}
-	if a.keysChanged != nil {
-		a.keysChanged()
+	if a.o.KeysChanged != nil {
+		a.o.KeysChanged()
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -270,7 +270,7 @@ func (a *API) overview(w http.ResponseWriter, r *http.Request, c *call) error {
 // the 30 days ending on the workspace's last event.
 func (a *API) filter(r *http.Request, ws string) (report.Filter, error) {
 	f, _, err := report.ParseFilter(r.URL.Query(), func() (time.Time, error) {
-		return report.LastDay(r.Context(), a.st.DB(), ws, a.now())
+		return report.LastDay(r.Context(), a.st.DB(), ws, a.o.Now())
 	})
 	return f, err
 }
@@ -329,6 +329,9 @@ func (a *API) updateChannel(w http.ResponseWriter, r *http.Request, c *call) err
 	}
 	if err := report.SetChannel(r.Context(), a.st, o); err != nil {
 		return err
+	}
+	if a.o.ChannelsChanged != nil {
+		a.o.ChannelsChanged(c.ws)
 	}
 	chs, err := report.Channels(r.Context(), a.st, c.ws)
 	if err != nil {

@@ -206,7 +206,6 @@ type Channel struct {
 	Name        string // display name: the override, else the key
 	Platform    string
 	Ownership   string
-	Overridden  bool
 	Events      int64
 	DerivedFrom struct{ Platform, Ownership string }
 }
@@ -255,7 +254,6 @@ func Channels(ctx context.Context, st *store.Store, workspaceID string) ([]Chann
 func applyOverride(c Channel, overrides map[string]store.ChannelOverride) Channel {
 	c.Name, c.Platform, c.Ownership = c.Key, c.DerivedFrom.Platform, c.DerivedFrom.Ownership
 	if o, ok := overrides[c.Key]; ok {
-		c.Overridden = true
 		if o.DisplayName != "" {
 			c.Name = o.DisplayName
 		}

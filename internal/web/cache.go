@@ -50,8 +50,9 @@ func (a *App) shellFor(ctx context.Context, workspaceID string) (shellEntry, err
 	return e, nil
 }
 
-// forgetShell drops a workspace's cached shell lookups after a change.
-func (a *App) forgetShell(workspaceID string) {
+// ForgetChannels drops a workspace's cached shell lookups (channels and
+// their names) after a change, here or through the API.
+func (a *App) ForgetChannels(workspaceID string) {
 	a.cache.mu.Lock()
 	delete(a.cache.m, workspaceID)
 	a.cache.mu.Unlock()

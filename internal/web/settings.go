@@ -205,7 +205,6 @@ func (a *App) removeUser(w http.ResponseWriter, r *http.Request, c *reqCtx) erro
 
 type channelsPage struct {
 	Channels   []report.Channel
-	Platforms  []string
 	Ownerships []string
 }
 
@@ -227,7 +226,7 @@ func (a *App) updateChannel(w http.ResponseWriter, r *http.Request, c *reqCtx) e
 	o := store.ChannelOverride{WorkspaceID: c.ws.ID, Channel: r.PostFormValue("channel"),
 		DisplayName: r.PostFormValue("name"), Platform: r.PostFormValue("platform"), Ownership: r.PostFormValue("ownership")}
 	err := report.SetChannel(r.Context(), a.st, o)
-	a.forgetShell(c.ws.ID)
+	a.ForgetChannels(c.ws.ID)
 	if err != nil {
 		if msg, ok := userProblem(err); ok {
 			return a.showChannels(w, r, c, http.StatusBadRequest, "", msg)

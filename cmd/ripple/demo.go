@@ -85,7 +85,7 @@ func seedDemo(ctx context.Context, s stdio, st *store.Store, cfg demoConfig) (st
 	began := time.Now()
 	truth, n, err := loadSimulation(ctx, st, ws.ID, sim.Config{
 		Seed: cfg.seed, People: sim.PeopleFor(cfg.events, cfg.days), Days: cfg.days, Start: start, Business: cfg.business,
-	})
+	}, cfg.events)
 	if err != nil {
 		return "", err
 	}
@@ -101,16 +101,21 @@ func seedDemo(ctx context.Context, s stdio, st *store.Store, cfg demoConfig) (st
 		name, ws.ID, email, password, key), nil
 }
 
-// loadSimulation runs the simulator into the store, through the same
-// enrichment as collected events, and stores its daily spend.
-func loadSimulation(ctx context.Context, st *store.Store, workspace string, cfg sim.Config) (*sim.Truth, int, error) {
-	const chunk = 100000
+// loadSimulation runs the simulator into the store as a bulk load, through
+// the same enrichment as collected events, and stores its daily spend.
+func loadSimulation(ctx context.Context, st *store.Store, workspace string, cfg sim.Config, events int) (*sim.Truth, int, error) {
+	bulk, err := st.BeginBulk(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	bulk.Reserve(events)
+	const chunk = 8192
 	buf := make([]event.Message, 0, chunk)
 	stored := 0
 	flush := func() error {
-		n, err := st.AppendEvents(ctx, buf)
+		n, err := bulk.AppendEvents(ctx, buf)
 		stored += n
-		buf = buf[:0]
+		buf = make([]event.Message, 0, chunk) // the load appends buf after it returns
 		return err
 	}
 	truth, err := sim.Run(ctx, cfg, func(m *event.Message) error {
@@ -130,7 +135,11 @@ func loadSimulation(ctx context.Context, st *store.Store, workspace string, cfg 
 		err = flush()
 	}
 	if err != nil {
-		return nil, stored, err
+		bulk.Abort()
+		return nil, 0, err
+	}
+	if err := bulk.Close(); err != nil {
+		return nil, 0, err
 	}
 	spend := make([]store.Spend, len(truth.Spend))
 	for i, sp := range truth.Spend {

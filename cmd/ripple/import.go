@@ -91,7 +91,7 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 		}
 		return fmt.Errorf("%w (%d events were stored before it, the rest rolled back: run the import again%s; stored lines count as duplicates)", err, bulk.Stored(), hint)
 	}
-	if err := bulk.Close(ctx); err != nil {
+	if err := bulk.Close(); err != nil {
 		return err
 	}
 	printSummary(s.out, sum)

@@ -153,7 +153,8 @@ func (b *Bulk) Reserve(n int) {
 // AppendEvents adds msgs to the load, skipping stored and repeated message
 // ids, and returns how many were new. They are durable once a commit has
 // passed them: every bulkCommitRows rows, and at Close. A failure to store
-// them may be reported by a later call or by Close.
+// them may be reported by a later call or by Close. A lane appends msgs
+// after the call returns: the caller must not change or reuse them.
 func (b *Bulk) AppendEvents(ctx context.Context, msgs []event.Message) (int, error) {
 	if err := b.failed.Load(); err != nil {
 		return 0, fmt.Errorf("store: bulk append: %w", *err)
@@ -229,7 +230,7 @@ func (b *Bulk) commit() error {
 func (b *Bulk) Stored() int { return b.stored }
 
 // Close commits what is pending and ends the load.
-func (b *Bulk) Close(ctx context.Context) error {
+func (b *Bulk) Close() error {
 	defer b.release()
 	return b.commit()
 }

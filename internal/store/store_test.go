@@ -144,7 +144,7 @@ func TestBulkDeduplicatesAndCommits(t *testing.T) {
 			t.Fatalf("bulk append: %d, %v; want %d new", n, err, tc.want)
 		}
 	}
-	if err := b.Close(ctx); err != nil {
+	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := s.CountEvents(ctx, "a"); n != 3 {

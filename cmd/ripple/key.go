@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"text/tabwriter"
-	"time"
 
+	"ripple/internal/api"
 	"ripple/internal/store"
 )
 
@@ -55,10 +55,7 @@ While a server holds the data directory, each works through its API with
 		if st != nil {
 			k, secret, err = st.CreateWriteKey(ctx, *ws, *name)
 		} else {
-			var out struct {
-				ID     string `json:"id"`
-				Secret string `json:"secret"`
-			}
+			var out api.WriteKey
 			err = r.call(ctx, "POST", keysPath, map[string]string{"name": *name}, &out)
 			k, secret = store.WriteKey{ID: out.ID, WorkspaceID: *ws}, out.Secret
 		}
@@ -82,13 +79,7 @@ While a server holds the data directory, each works through its API with
 			keys, err = st.WriteKeys(ctx, *ws)
 		} else {
 			var out struct {
-				Keys []struct {
-					ID        string     `json:"id"`
-					Name      string     `json:"name"`
-					Hint      string     `json:"hint"`
-					CreatedAt time.Time  `json:"created_at"`
-					RevokedAt *time.Time `json:"revoked_at"`
-				} `json:"keys"`
+				Keys []api.WriteKey `json:"keys"`
 			}
 			err = r.call(ctx, "GET", keysPath, nil, &out)
 			for _, k := range out.Keys {

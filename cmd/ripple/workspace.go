@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"text/tabwriter"
-	"time"
 
+	"ripple/internal/api"
 	"ripple/internal/store"
 )
 
@@ -54,12 +54,7 @@ While a server holds the data directory, list works through its API with --token
 		}
 	} else {
 		var out struct {
-			Workspaces []struct {
-				ID           string    `json:"id"`
-				Name         string    `json:"name"`
-				BusinessType string    `json:"business_type"`
-				CreatedAt    time.Time `json:"created_at"`
-			} `json:"workspaces"`
+			Workspaces []api.Workspace `json:"workspaces"`
 		}
 		if err := r.call(ctx, "GET", "/workspaces", nil, &out); err != nil {
 			return err

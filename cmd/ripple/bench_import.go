@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,10 +52,10 @@ func benchImport(ctx context.Context, s stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, step := range [][]string{{"workspace", "create", "--data", data, "--name", "Bench"}} {
-		if out, err := exec.CommandContext(ctx, self, step...).CombinedOutput(); err != nil {
-			return fmt.Errorf("%v: %v: %s", step, err, out)
-		}
+	// Only the import runs in a process of its own, so that its peak memory
+	// is measured alone.
+	if err := cmdWorkspace(ctx, stdio{out: io.Discard, err: s.err, getenv: s.getenv}, []string{"create", "--data", data, "--name", "Bench"}); err != nil {
+		return fmt.Errorf("workspace create: %w", err)
 	}
 	cmd := exec.CommandContext(ctx, self, "import", "--data", data, file)
 	cmd.Stderr = s.err
@@ -119,20 +120,13 @@ func writeSimulation(ctx context.Context, path string, events int) (int, error) 
 	}
 	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
-	n := 0
-	var line []byte
-	_, err = sim.Run(ctx, sim.Config{Seed: 7, People: sim.PeopleFor(events, 90), Days: 90, SkipIncrementality: true},
-		func(m *event.Message) error {
-			line = sim.AppendNDJSON(line[:0], m)
-			n++
-			_, err := w.Write(line)
-			return err
-		})
+	truth, err := sim.Run(ctx, sim.Config{Seed: 7, People: sim.PeopleFor(events, 90), Days: 90, SkipIncrementality: true},
+		func(m *event.Message) error { return sim.WriteNDJSON(w, m) })
 	if err != nil {
-		return n, err
+		return 0, err
 	}
 	if err := w.Flush(); err != nil {
-		return n, err
+		return 0, err
 	}
-	return n, f.Close()
+	return int(truth.Counts.Events), f.Close()
 }

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -33,12 +33,14 @@ func TestCrashExactlyOnce(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	ctx := context.Background()
 
-	out := runInProcess(t, "workspace", "create", "--name", "Crash", "--data", dir)
+	out, err := ripple(t, nil, "workspace", "create", "--name", "Crash", "--data", dir)
 	ws := regexp.MustCompile(`ws_[0-9a-f]+`).FindString(out)
-	out = runInProcess(t, "key", "create", "--workspace", ws, "--data", dir)
+	if err == nil {
+		out, err = ripple(t, nil, "key", "create", "--workspace", ws, "--data", dir)
+	}
 	key := regexp.MustCompile(`rk_[0-9a-f]+`).FindString(out)
-	if ws == "" || key == "" {
-		t.Fatalf("no workspace or key in %q", out)
+	if err != nil || ws == "" || key == "" {
+		t.Fatalf("no workspace or key: %v\n%s", err, out)
 	}
 
 	addr := freeLoopbackAddr(t)
@@ -46,8 +48,7 @@ func TestCrashExactlyOnce(t *testing.T) {
 
 	// While the server holds the database, a second process cannot open it
 	// and says why.
-	var stderr bytes.Buffer
-	err := run(ctx, []string{"workspace", "list", "--data", dir}, stdio{out: io.Discard, err: &stderr, getenv: func(string) string { return "" }})
+	_, err = ripple(t, nil, "workspace", "list", "--data", dir)
 	if err == nil || !strings.Contains(err.Error(), "in use by a running Ripple server") {
 		t.Errorf("workspace list while serving: have %v, want an error saying the data directory is in use", err)
 	}
@@ -71,7 +72,8 @@ func TestCrashExactlyOnce(t *testing.T) {
 				body := []byte(`{"batch":[` + strings.Join(msgs, ",") + `]}`)
 				deadline := time.Now().Add(60 * time.Second)
 				for {
-					if postBatchOnce(httpc, "http://"+addr+"/v1/batch", key, body) == nil {
+					// Only a 200 means the server committed the batch.
+					if status, err := postOne(ctx, httpc, "http://"+addr+"/v1/batch", key, body); err == nil && status == http.StatusOK {
 						break
 					}
 					failures.Add(1)
@@ -145,29 +147,43 @@ func TestCrashExactlyOnce(t *testing.T) {
 	}
 }
 
-// buildBinary builds the real ripple binary from this package.
+// buildBinary builds the real ripple binary from this package, once for
+// all the tests that run it.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
+	bin, err := builtBinary()
 	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(t.TempDir(), "ripple")
-	cmd := exec.Command(goBin, "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+		t.Fatal(err)
 	}
 	return bin
 }
 
-// runInProcess runs a ripple command in-process and returns its output.
-func runInProcess(t *testing.T, args ...string) string {
-	t.Helper()
-	var out, errb bytes.Buffer
-	if err := run(context.Background(), args, stdio{out: &out, err: &errb, getenv: func(string) string { return "" }}); err != nil {
-		t.Fatalf("ripple %s: %v\n%s", strings.Join(args, " "), err, errb.String())
+var builtBinary = sync.OnceValues(func() (string, error) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
 	}
-	return out.String()
+	dir, err := os.MkdirTemp("", "ripple-test-bin-")
+	if err != nil {
+		return "", err
+	}
+	binDir = dir
+	bin := filepath.Join(dir, "ripple")
+	if out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// binDir holds the built binary; TestMain removes it.
+var binDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
 }
 
 func freeLoopbackAddr(t *testing.T) string {
@@ -208,26 +224,6 @@ func startServeProcess(t *testing.T, bin, dir, addr string) *exec.Cmd {
 		return resp.StatusCode == http.StatusOK
 	})
 	return cmd
-}
-
-// postBatchOnce succeeds only on a 200: the server has committed the batch.
-func postBatchOnce(c *http.Client, url, key string, body []byte) error {
-	req, err := http.NewRequest("POST", url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.SetBasicAuth(key, "")
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("status %d", resp.StatusCode)
-	}
-	return nil
 }
 
 func waitUntil(t *testing.T, within time.Duration, what string, cond func() bool) {

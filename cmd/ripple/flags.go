@@ -37,7 +37,7 @@ func (f *flagSet) parse(args []string) error {
 	f.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
 	var err error
 	f.VisitAll(func(fl *flag.Flag) {
-		if given[fl.Name] || err != nil || f.s.getenv == nil {
+		if given[fl.Name] || err != nil {
 			return
 		}
 		env := "RIPPLE_" + strings.ToUpper(strings.ReplaceAll(fl.Name, "-", "_"))

@@ -71,6 +71,9 @@ func commands() map[string]command {
 }
 
 func run(ctx context.Context, args []string, s stdio) error {
+	if s.getenv == nil {
+		s.getenv = func(string) string { return "" }
+	}
 	cmds := commands()
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		if len(args) > 1 {

@@ -63,6 +63,31 @@ func Grant(ctx context.Context, st *store.Store, userID, workspaceID string, rol
 	return st.SetMembership(ctx, userID, workspaceID, string(role))
 }
 
+// ChangeRole sets the role of a user who is already a member of the
+// workspace and returns the membership as it now is. It never adds a
+// member: an id from elsewhere gets store.ErrNotFound, so a role change
+// cannot pull a user into a workspace.
+func ChangeRole(ctx context.Context, st *store.Store, userID, workspaceID, role string) (store.Membership, error) {
+	m, err := st.Membership(ctx, userID, workspaceID)
+	if err != nil {
+		return store.Membership{}, err
+	}
+	r, err := ParseRole(role)
+	if err != nil {
+		return store.Membership{}, err
+	}
+	if r != Owner {
+		if err := keepAnOwner(ctx, st, userID, workspaceID); err != nil {
+			return store.Membership{}, err
+		}
+	}
+	if err := st.SetMembership(ctx, userID, workspaceID, string(r)); err != nil {
+		return store.Membership{}, err
+	}
+	m.Role = string(r)
+	return m, nil
+}
+
 // RemoveMember takes the user out of the workspace: their tokens for it are
 // revoked and their sessions end, so a removed user is signed out at once.
 func RemoveMember(ctx context.Context, st *store.Store, userID, workspaceID string) error {

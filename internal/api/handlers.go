@@ -184,18 +184,7 @@ func (a *API) changeRole(w http.ResponseWriter, r *http.Request, c *call) error 
 	if err := decode(r, &b); err != nil {
 		return err
 	}
-	role, err := access.ParseRole(b.Role)
-	if err != nil {
-		return err
-	}
-	userID := r.PathValue("user")
-	if _, err := a.st.Membership(r.Context(), userID, c.ws); err != nil {
-		return err
-	}
-	if err := access.Grant(r.Context(), a.st, userID, c.ws, role); err != nil {
-		return err
-	}
-	m, err := a.st.Membership(r.Context(), userID, c.ws)
+	m, err := access.ChangeRole(r.Context(), a.st, r.PathValue("user"), c.ws, b.Role)
 	if err != nil {
 		return err
 	}

@@ -170,14 +170,7 @@ func (a *App) invite(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 }
 
 func (a *App) changeRole(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	userID := r.PathValue("user")
-	if _, err := a.st.Membership(r.Context(), userID, c.ws.ID); err != nil {
-		return err // only members of this workspace can be changed from it
-	}
-	role, err := access.ParseRole(r.PostFormValue("role"))
-	if err == nil {
-		err = access.Grant(r.Context(), a.st, userID, c.ws.ID, role)
-	}
+	_, err := access.ChangeRole(r.Context(), a.st, r.PathValue("user"), c.ws.ID, r.PostFormValue("role"))
 	if err != nil {
 		if msg, ok := userProblem(err); ok {
 			return a.showUsers(w, r, c, http.StatusBadRequest, "", msg, nil)

@@ -47,11 +47,7 @@ func Markov(js []Journey, opt MarkovOptions) (Result, error) {
 		return Result{}, err
 	}
 	n := len(ix.names)
-	r := Result{Model: "markov", Credits: make([]Credit, n)}
-	r.TotalConversions, r.TotalValue = totals(js)
-	for i, c := range ix.names {
-		r.Credits[i].Channel = c
-	}
+	r := newResult("markov", ix, make([]float64, n), make([]float64, n), js) // credits filled below
 	if len(ch.rowStart) <= 1 {
 		return r, nil
 	}

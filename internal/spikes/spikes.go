@@ -132,7 +132,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("kind %d: want Counts or Shares", int(c.Kind))
 	case c.Direction != Up && c.Direction != Down && c.Direction != Both:
 		return fmt.Errorf("direction %d: want Up, Down or Both", int(c.Direction))
-	case math.IsNaN(c.Threshold) || math.IsInf(c.Threshold, 0) || c.Threshold < 0:
+	case !finite(c.Threshold) || c.Threshold < 0:
 		return fmt.Errorf("threshold %v: must be a finite number >= 0", c.Threshold)
 	case c.MinHistory < 0:
 		return fmt.Errorf("min history %d: must be >= 0", c.MinHistory)
@@ -407,7 +407,7 @@ func (d *Detector) judge(t time.Time, z, v, want float64) (Alert, bool) {
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 func (d *Detector) valid(v float64) bool {
-	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+	if !finite(v) || v < 0 {
 		return false
 	}
 	return d.kind != Shares || v <= 1

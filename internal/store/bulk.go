@@ -2,13 +2,9 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"sync/atomic"
-
-	"github.com/duckdb/duckdb-go/v2"
 
 	"ripple/internal/event"
 )
@@ -46,8 +42,7 @@ type Bulk struct {
 // lane appends the batches it is given through one connection, in one
 // transaction, until told to commit.
 type lane struct {
-	conn   *sql.Conn
-	a      *duckdb.Appender
+	app    *eventAppender
 	work   chan laneWork
 	done   chan error             // one answer per commit request, and at exit
 	err    error                  // the first failure; the lane skips work after it
@@ -58,7 +53,7 @@ type laneWork struct {
 	msgs   []event.Message
 	dup    []bool
 	chans  []int32
-	commit bool // close the appender, commit and begin anew
+	commit bool // commit and begin anew
 }
 
 // BeginBulk starts a bulk load.
@@ -66,7 +61,7 @@ func (s *Store) BeginBulk(ctx context.Context) (*Bulk, error) {
 	s.appendMu.Lock()
 	b := &Bulk{s: s}
 	for range bulkLanes {
-		l, err := s.newLane(ctx, &b.failed)
+		l, err := s.newLane(&b.failed)
 		if err != nil {
 			b.stop()
 			s.appendMu.Unlock()
@@ -78,28 +73,18 @@ func (s *Store) BeginBulk(ctx context.Context) (*Bulk, error) {
 	return b, nil
 }
 
-func (s *Store) newLane(ctx context.Context, failed *atomic.Pointer[error]) (*lane, error) {
-	conn, err := s.db.Conn(ctx)
+func (s *Store) newLane(failed *atomic.Pointer[error]) (*lane, error) {
+	app, err := openEventAppender(s.path)
 	if err != nil {
 		return nil, err
 	}
-	l := &lane{conn: conn, work: make(chan laneWork), done: make(chan error, 1), failed: failed}
-	if err := l.begin(); err != nil {
-		conn.Close()
+	if err := app.exec(`BEGIN TRANSACTION`); err != nil {
+		app.close()
 		return nil, err
 	}
+	l := &lane{app: app, work: make(chan laneWork), done: make(chan error, 1), failed: failed}
 	go l.run()
 	return l, nil
-}
-
-func (l *lane) begin() error {
-	if _, err := l.conn.ExecContext(context.Background(), `BEGIN TRANSACTION`); err != nil {
-		return err
-	}
-	return l.conn.Raw(func(dc any) (err error) {
-		l.a, err = duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "events")
-		return err
-	})
 }
 
 func (l *lane) run() {
@@ -113,8 +98,8 @@ func (l *lane) run() {
 		if !w.commit {
 			// Flushed at once: the appender would otherwise hold every
 			// row until the commit.
-			if l.err = appendTo(l.a, w.msgs, w.dup, w.chans); l.err == nil {
-				l.err = l.a.Flush()
+			if l.err = l.app.append(w.msgs, w.dup, w.chans); l.err == nil {
+				l.err = l.app.flush()
 			}
 			if l.err != nil {
 				err := l.err
@@ -122,24 +107,12 @@ func (l *lane) run() {
 			}
 			continue
 		}
-		l.err = l.commit()
+		if l.err = l.app.exec(`COMMIT`); l.err == nil {
+			l.err = l.app.exec(`BEGIN TRANSACTION`)
+		}
 		l.done <- l.err
 	}
 	close(l.done)
-}
-
-// commit flushes the appender into the transaction, commits it and begins
-// the next.
-func (l *lane) commit() error {
-	err := l.a.Close()
-	l.a = nil
-	if err == nil {
-		_, err = l.conn.ExecContext(context.Background(), `COMMIT`)
-	}
-	if err == nil {
-		err = l.begin()
-	}
-	return err
 }
 
 // Reserve prepares for about n more events, e.g. estimated from a file's
@@ -239,18 +212,15 @@ func (b *Bulk) Close() error {
 func (b *Bulk) Abort() { b.release() }
 
 // stop ends every lane's goroutine; what a lane has not committed is rolled
-// back with its connection.
+// back.
 func (b *Bulk) stop() {
 	for _, l := range b.lanes {
 		close(l.work)
 		for range l.done {
 		}
-		if l.a != nil {
-			l.a.Clear() // or Close would flush the rows into the transaction
-			l.a.Close()
-		}
-		l.conn.ExecContext(context.Background(), `ROLLBACK`)
-		l.conn.Close()
+		l.app.clear()
+		l.app.exec(`ROLLBACK`)
+		l.app.close()
 	}
 	for _, p := range b.pending {
 		p.release()

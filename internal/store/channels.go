@@ -94,3 +94,11 @@ func (s *Store) channelIDsOf(ctx context.Context, msgs []event.Message, dup []bo
 	}
 	return ids, nil
 }
+
+// nullable is s as a query argument, the empty string as NULL.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -2,13 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"database/sql/driver"
 	"fmt"
-	"time"
-	"unsafe"
-
-	"github.com/duckdb/duckdb-go/v2"
 
 	"ripple/internal/event"
 )
@@ -38,7 +32,7 @@ func (s *Store) AppendEvents(ctx context.Context, msgs []event.Message) (int, er
 	chans, err := s.channelIDsOf(ctx, msgs, dup)
 	if err == nil {
 		w := <-s.writers
-		err = w.append(ctx, s.db, msgs, dup, chans)
+		err = w.append(s.path, msgs, dup, chans)
 		s.writers <- w
 	}
 
@@ -93,105 +87,34 @@ func anyHas(sets []*idSet, h uint64) bool {
 // making them costs about as much as appending a hundred rows, and
 // collection commits small groups many times a second.
 type writer struct {
-	conn *sql.Conn
-	a    *duckdb.Appender
+	app *eventAppender
 }
 
 // append appends the messages not marked dup and commits them. After an
-// error the connection and appender are dropped and made anew next time.
-func (w *writer) append(ctx context.Context, db *sql.DB, msgs []event.Message, dup []bool, chans []int32) error {
-	if w.a == nil {
-		conn, err := db.Conn(ctx)
+// error the appender is dropped and made anew next time.
+func (w *writer) append(path string, msgs []event.Message, dup []bool, chans []int32) error {
+	if w.app == nil {
+		app, err := openEventAppender(path)
 		if err != nil {
 			return err
 		}
-		err = conn.Raw(func(dc any) (err error) {
-			w.a, err = duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "events")
-			return err
-		})
-		if err != nil {
-			conn.Close()
-			return err
-		}
-		w.conn = conn
+		w.app = app
 	}
-	err := appendTo(w.a, msgs, dup, chans)
+	err := w.app.append(msgs, dup, chans)
 	if err == nil {
-		err = w.a.Flush() // in auto-commit mode a flush is a commit
+		err = w.app.flush() // outside a transaction a flush is a commit
 	}
 	if err != nil {
-		w.a.Clear() // or Close would commit the rows appended before the error
 		w.close()
 	}
 	return err
 }
 
 func (w *writer) close() {
-	if w.a != nil {
-		w.a.Close()
-		w.conn.Close()
-		w.a, w.conn = nil, nil
+	if w.app != nil {
+		w.app.close()
+		w.app = nil
 	}
-}
-
-func appendTo(a *duckdb.Appender, msgs []event.Message, dup []bool, chans []int32) error {
-	var r [eventColumns]driver.Value // one row's values, reused: rows are copied as they are appended
-	for i := range msgs {
-		if dup[i] {
-			continue
-		}
-		fillRow(&r, &msgs[i], chans[i])
-		if err := a.AppendRow(r[:]...); err != nil {
-			return fmt.Errorf("message %q: %w", msgs[i].MessageID, err)
-		}
-	}
-	return nil
-}
-
-// eventColumns is the number of columns of the events table.
-const eventColumns = 21
-
-// fillRow sets r to a message in the events table's column order.
-func fillRow(r *[eventColumns]driver.Value, m *event.Message, channelID int32) {
-	*r = [eventColumns]driver.Value{
-		m.Workspace, m.MessageID, string(m.Type),
-		nullable(m.UserID), nullable(m.AnonymousID), nullable(m.PreviousID), nullable(m.GroupID),
-		nullable(m.Event), nullable(m.Name),
-		m.Timestamp, nullTime(m.OriginalTimestamp), nullTime(m.SentAt), m.ReceivedAt,
-		nullRaw(m.Properties), nullRaw(m.Traits), nullRaw(m.Context),
-		channelID, int8(m.Stage.Rank()),
-		nullFloat(m.Revenue), nullable(m.Currency), nullable(m.Text),
-	}
-}
-
-func nullable(s string) driver.Value {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// nullRaw passes raw JSON to the appender without copying it: the appender
-// copies it into DuckDB at once, and nothing changes a message's bytes.
-func nullRaw(b []byte) driver.Value {
-	if len(b) == 0 {
-		return nil
-	}
-	return unsafe.String(&b[0], len(b))
-}
-
-func nullTime(t time.Time) driver.Value {
-	if t.IsZero() {
-		return nil
-	}
-	return t
-}
-
-func nullFloat(f float64) driver.Value {
-	if f == 0 {
-		return nil
-	}
-	return f
 }
 
 // loadMessageIDs reads the ids of every stored message into a fresh set, so

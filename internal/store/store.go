@@ -44,6 +44,7 @@ type Store struct {
 	db        *sql.DB
 	connector *duckdb.Connector
 	dir       string
+	path      string // the database file, as the connector opened it
 
 	// appendMu is held shared by appends and exclusively by a bulk load and
 	// by Close.
@@ -62,6 +63,7 @@ type Option func(*options)
 
 type options struct {
 	memoryLimit string
+	threads     int
 }
 
 // WithMemoryLimit caps DuckDB's buffer memory, e.g. "96MB"; the default is

@@ -49,6 +49,10 @@ type item struct {
 	caps     bool
 	elong    bool
 	name     bool // part of a capitalised name, "The Walking Dead"
+	negScope int8 // words a negator reaches
+	interj   bool // emoji, emoticon or interjection: never negated
+	never    bool // "never", which intensifies through "so" or "this"
+	soThis   bool // "so" or "this"
 }
 
 // scratch is per-call working memory, pooled so that a text costs few
@@ -487,9 +491,13 @@ func (sc *scratch) addWord(it item, id int32, w []byte, l *language) {
 	if id >= 0 {
 		e := &l.entries[id]
 		it.val, it.mod, it.neg, it.contrast = e.valence, e.modifier, e.negator, e.contrast
+		it.negScope, it.interj = e.negScope, e.interjection
 	}
 	if n := len(w); !it.neg && n > 3 && w[n-3] == 'n' && w[n-2] == '\'' && w[n-1] == 't' {
 		it.neg = true
+	}
+	if it.neg && it.negScope == 0 {
+		it.negScope = scopeWords
 	}
 	sc.items = append(sc.items, it)
 }
@@ -506,7 +514,7 @@ func (sc *scratch) score(l *language) float64 {
 			sc.items = append(sc.items, item{brk: true})
 			continue
 		case kindEmoji:
-			sc.items = append(sc.items, item{val: t.val})
+			sc.items = append(sc.items, item{val: t.val, interj: true})
 			continue
 		}
 		w := sc.low[t.start:t.end]
@@ -521,7 +529,11 @@ func (sc *scratch) score(l *language) float64 {
 				}
 			}
 		}
-		sc.addWord(item{caps: t.caps, elong: elong, name: name}, id, w, l)
+		it := item{caps: t.caps, elong: elong, name: name}
+		// VADER's rule: "never so good", "never this happy" praise.
+		it.never = string(w) == "never"
+		it.soThis = string(w) == "so" || string(w) == "this"
+		sc.addWord(it, id, w, l)
 	}
 	items := sc.items
 	mixedCaps := sc.capsWords > 0 && sc.capsWords < sc.words
@@ -570,8 +582,15 @@ func (sc *scratch) score(l *language) float64 {
 				}
 				v += sign * m
 			}
-			if p.neg {
-				negated = true
+			// Emoji and interjections are not negated: in "no way lol"
+			// the laugh still laughs.
+			if p.neg && k <= int(p.negScope) && !it.interj {
+				// "never" through "so" or "this" intensifies instead.
+				if p.never && k > 1 && (items[i-1].soThis || items[i-k+1].soThis) {
+					v *= 1.25
+				} else {
+					negated = true
+				}
 			}
 		}
 		if negated && !it.neg {
@@ -620,12 +639,12 @@ func (sc *scratch) emphasis(sum float64) float64 {
 // ownValenceNegated reports whether the negator at i has a sentiment word in
 // its scope, which then carries the sentiment instead.
 func ownValenceNegated(items []item, i int) bool {
-	for k := 1; k <= scopeWords && i+k < len(items); k++ {
+	for k := 1; k <= int(items[i].negScope) && i+k < len(items); k++ {
 		n := items[i+k]
 		if n.brk || n.contrast {
 			return false
 		}
-		if n.val != 0 && !n.neg {
+		if n.val != 0 && !n.neg && !n.interj {
 			return true
 		}
 	}

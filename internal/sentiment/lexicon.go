@@ -28,8 +28,15 @@ type entry struct {
 	valence  float64
 	modifier float64 // > 0 intensifies the next sentiment word, < 0 dampens it
 	negator  bool
-	contrast bool
-	phrases  []phrase // longer entries that start with this word, longest first
+	// negScope is how many words a negator reaches, when fewer than
+	// scopeWords: the determiner "no" negates the noun phrase it opens
+	// ("no fun", "no good reason"), not a word further on ("no idea lol").
+	negScope int8
+	// interjection marks laughter and exclamations ("lol", "haha", "yay"):
+	// they comment on the clause and are not negated by it.
+	interjection bool
+	contrast     bool
+	phrases      []phrase // longer entries that start with this word, longest first
 }
 
 // phrase is a multi-word entry, keyed by its first word.
@@ -148,9 +155,25 @@ func loadLanguage(fsys fs.FS, code string, lx *lexicon) (*language, error) {
 	if err != nil {
 		return nil, err
 	}
+	err = eachLine(fsys, path.Join(code, "negators.txt"), func(line string, n int) error {
+		word, scope, hasScope := strings.Cut(line, "\t")
+		e := &l.entries[l.intern(normalizeKey(word))]
+		e.negator = true
+		if hasScope {
+			k, err := strconv.Atoi(strings.TrimSpace(scope))
+			if err != nil || k < 1 || k > scopeWords {
+				return fmt.Errorf("line %d: scope %q is not 1..%d", n, scope, scopeWords)
+			}
+			e.negScope = int8(k)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	for name, set := range map[string]func(*entry){
-		"negators.txt": func(e *entry) { e.negator = true },
-		"contrast.txt": func(e *entry) { e.contrast = true },
+		"contrast.txt":      func(e *entry) { e.contrast = true },
+		"interjections.txt": func(e *entry) { e.interjection = true },
 	} {
 		err := eachLine(fsys, path.Join(code, name), func(line string, _ int) error {
 			set(&l.entries[l.intern(normalizeKey(line))])

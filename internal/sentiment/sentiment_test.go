@@ -50,6 +50,11 @@ func TestLabels(t *testing.T) {
 		{"can't wait", "can't wait for the weekend", Positive},
 		{"stretched word", "sooo goooood", Positive},
 		{"no problem", "no problem at all", Positive},
+		{"no negates the next words", "a weekend with no fun", Negative},
+		{"no reaches two words", "there was no good reason", Negative},
+		{"no stops after two words", "no clue what happened lol", Positive},
+		{"emoji not negated", "can't stop smiling 😍", Positive},
+		{"never so intensifies", "I have never been so happy", Positive},
 		{"dropped g", "lovin it", Positive},
 		{"name after its first word", "we are watching The Walking Dead tonight at home", Neutral},
 		{"adjective leading a name", "My picks for the Best New Manga", Positive},
@@ -179,6 +184,11 @@ func TestBadLexicon(t *testing.T) {
 			"en/function.txt": {Data: []byte("the\n")},
 			"en/words.tsv":    {Data: []byte("# comment\ngood 1.9\n")},
 		}, "en/words.tsv: line 2: want token<TAB>value"},
+		{"bad negator scope", fstest.MapFS{
+			"en/function.txt": {Data: []byte("the\n")},
+			"en/words.tsv":    {Data: []byte("good\t1.9\n")},
+			"en/negators.txt": {Data: []byte("not\nno\t9\n")},
+		}, "en/negators.txt: line 2: scope"},
 	}
 	for _, tt := range tests {
 		_, err := newFromFS(tt.fsys)

@@ -112,3 +112,45 @@ func checkRows(t *testing.T, db *sql.DB, msgs []event.Message) {
 		t.Fatalf("read %d rows back, want %d", i, len(msgs))
 	}
 }
+
+// TestFailedAppendStoresNothing: a batch DuckDB refuses (here a row without
+// a workspace) stores none of its rows, its ids stay free, and the next
+// batch goes through a fresh connection; a bulk load reports the failure
+// and rolls back the failed lane's rows.
+func TestFailedAppendStoresNothing(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	defer s.Close()
+	bad := []event.Message{msg("a", "1"), msg("", "2"), msg("a", "3")}
+	if _, err := s.AppendEvents(ctx, bad); err == nil || !strings.Contains(err.Error(), "NOT NULL") {
+		t.Fatalf("append with a NULL workspace: err %v, want a NOT NULL constraint error", err)
+	}
+	if n, err := s.AppendEvents(ctx, []event.Message{msg("a", "1"), msg("a", "3")}); err != nil || n != 2 {
+		t.Fatalf("append after the failure: %d, %v; want both ids stored", n, err)
+	}
+
+	b, err := s.BeginBulk(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.AppendEvents(ctx, []event.Message{msg("a", "4"), msg("", "5")})
+	if err == nil {
+		_, err = b.AppendEvents(ctx, []event.Message{msg("a", "6")})
+	}
+	if err == nil {
+		err = b.Close()
+	} else {
+		b.Abort()
+	}
+	if err == nil || !strings.Contains(err.Error(), "NOT NULL") {
+		t.Fatalf("bulk load with a NULL workspace: err %v, want a NOT NULL constraint error", err)
+	}
+	// A lane that did not fail may have committed its rows: they are kept
+	// and known. The failed lane's rows are neither.
+	if n, _ := s.CountEvents(ctx, "a"); n != 2+int64(b.Stored()) || b.Stored() > 1 {
+		t.Fatalf("%d events stored, the load says it stored %d; want 2 plus at most the 6", n, b.Stored())
+	}
+	if n, err := s.AppendEvents(ctx, []event.Message{msg("a", "4"), msg("a", "6")}); err != nil || n != 2-b.Stored() {
+		t.Fatalf("append after the failed load: %d, %v; want 4 free, 6 free unless stored", n, err)
+	}
+}

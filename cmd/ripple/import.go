@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -59,16 +58,12 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 
 	// A bulk load writes row groups straight to the file, so it needs little
 	// of DuckDB's cache; what does not fit is spilled to the data directory.
-	// (Below ~24 MB DuckDB cannot hold the rows it is compressing.) The Go
-	// heap is only the chunks in flight, the deduplication set living
-	// outside it: collecting at half the default growth keeps it near what
-	// is live. DuckDB does its part of the load on the load's own lanes;
-	// worker threads of its own would only poll for tasks and compete for
-	// the cores (one thread: about 15% faster).
-	st, err := openStore(ctx, *data, store.WithMemoryLimit(*memory), store.WithThreads(1))
-	if s.getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(50))
-	}
+	// (Below ~24 MB DuckDB cannot hold the rows it is compressing.) DuckDB
+	// does its part of the load on the load's own lanes; worker threads of
+	// its own would only poll for tasks and compete for the cores (one
+	// thread: about 15% faster). Without FSST an import's strings cost
+	// less to store, for a larger file.
+	st, err := openStore(ctx, *data, store.WithMemoryLimit(*memory), store.WithThreads(1), store.WithoutFSST())
 	if err != nil {
 		return err
 	}

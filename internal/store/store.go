@@ -64,6 +64,7 @@ type Option func(*options)
 type options struct {
 	memoryLimit string
 	threads     int
+	noFSST      bool
 }
 
 // WithMemoryLimit caps DuckDB's buffer memory, e.g. "96MB"; the default is
@@ -76,6 +77,14 @@ func WithMemoryLimit(limit string) Option {
 // one per core.
 func WithThreads(n int) Option {
 	return func(o *options) { o.threads = n }
+}
+
+// WithoutFSST keeps DuckDB from compressing strings with FSST, the costliest
+// of its string compressions to try and to apply. Measured on a 9.4M-event
+// import: 5-13% less CPU and 20-25 MB less memory, for a file about a
+// quarter larger; queries over the data ran as fast.
+func WithoutFSST() Option {
+	return func(o *options) { o.noFSST = true }
 }
 
 // Open opens (creating if needed) the store in dir and applies migrations.
@@ -107,6 +116,9 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 	config := `SET checkpoint_threshold = '512MB'; SET memory_limit = '` + strings.ReplaceAll(o.memoryLimit, "'", "") + `'`
 	if o.threads > 0 {
 		config += fmt.Sprintf("; SET threads = %d", o.threads)
+	}
+	if o.noFSST {
+		config += "; SET disabled_compression_methods = 'fsst'"
 	}
 	if _, err := s.db.ExecContext(ctx, config); err != nil {
 		s.Close()

@@ -11,8 +11,10 @@ import (
 
 // bulkCommitRows is how many rows a bulk load commits at a time: enough for
 // DuckDB to write whole row groups straight to the file, few enough that a
-// failed import keeps most of what it loaded.
-var bulkCommitRows = 1 << 20 // a variable for the test that commits mid-load
+// failed import keeps most of what it loaded. It is four of DuckDB's row
+// groups (122,880 rows) per lane: a commit of a partial row group leaves it
+// partial in the file (a million rows left two of 32,768 at every commit).
+var bulkCommitRows = 4 * 122880 * bulkLanes // a variable for the test that commits mid-load
 
 // bulkLanes is how many connections a bulk load appends through at once.
 // Most of an append is DuckDB's own work (string heaps, statistics,

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -31,7 +32,7 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 	data := fs.String("data", "ripple-data", "data directory")
 	ws := fs.String("workspace", "", "workspace id (default: the only workspace)")
 	format := fs.String("format", "", "ndjson or csv (default: from the file name, else ndjson)")
-	memory := fs.String("memory", "32MB", "the database's memory while loading, e.g. 256MB; raise it if the import runs out")
+	memory := fs.String("memory", "40MB", "the database's memory while loading, e.g. 256MB; raise it if the import runs out")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -58,12 +59,18 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 
 	// A bulk load writes row groups straight to the file, so it needs little
 	// of DuckDB's cache; what does not fit is spilled to the data directory.
-	// (Below ~24 MB DuckDB cannot hold the rows it is compressing.) DuckDB
-	// does its part of the load on the load's own lanes; worker threads of
-	// its own would only poll for tasks and compete for the cores (one
-	// thread: about 15% faster). Without FSST an import's strings cost
-	// less to store, for a larger file.
+	// DuckDB still needs what it is appending and compressing at that
+	// moment: a 10M-event load once ran out at 32 MB, so 40 is the default.
+	// DuckDB does its part of the load on the load's own lanes; worker
+	// threads of its own would only poll for tasks and compete for the
+	// cores (one thread: about 15% faster). Without FSST an import's
+	// strings cost less to store, for a larger file. The Go heap is the
+	// chunks in flight, about 22 MB; the deduplication set lives outside
+	// it. Its soft limit keeps the collector from letting it double.
 	st, err := openStore(ctx, *data, store.WithMemoryLimit(*memory), store.WithThreads(1), store.WithoutFSST())
+	if s.getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(48 << 20))
+	}
 	if err != nil {
 		return err
 	}

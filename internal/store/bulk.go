@@ -155,6 +155,7 @@ func (b *Bulk) AppendEvents(ctx context.Context, msgs []event.Message) (int, err
 	if err != nil {
 		return 0, err
 	}
+	l.pending.prefetch(hashes)
 	for i, h := range hashes {
 		if !dup[i] {
 			l.pending.add(h)
@@ -248,11 +249,7 @@ func (b *Bulk) settleLane(l *lane, err error) error {
 		return fmt.Errorf("store: bulk commit: %w", err)
 	}
 	b.s.dedupMu.Lock()
-	for _, h := range set.slots {
-		if h != 0 {
-			b.s.dedup.add(h)
-		}
-	}
+	b.s.dedup.addSet(set)
 	b.s.dedupMu.Unlock()
 	b.stored += set.n
 	return nil

@@ -59,10 +59,15 @@ func (s *Store) AppendEvents(ctx context.Context, msgs []event.Message) (int, er
 func (s *Store) fresh(msgs []event.Message, inflight map[uint64]struct{}, pending ...*idSet) ([]uint64, []bool, int) {
 	dup := make([]bool, len(msgs))
 	hashes := make([]uint64, len(msgs))
-	seen := make(map[uint64]struct{}, len(msgs))
 	for i := range msgs {
-		h := s.dedup.hash(msgs[i].Workspace, msgs[i].MessageID)
-		hashes[i] = h
+		hashes[i] = s.dedup.hash(msgs[i].Workspace, msgs[i].MessageID)
+	}
+	s.dedup.prefetch(hashes)
+	for _, set := range pending {
+		set.prefetch(hashes)
+	}
+	seen := make(map[uint64]struct{}, len(msgs))
+	for i, h := range hashes {
 		_, again := seen[h]
 		_, flying := inflight[h]
 		if again || flying || s.dedup.has(h) || anyHas(pending, h) {

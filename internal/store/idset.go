@@ -17,6 +17,8 @@ type idSet struct {
 	mapped bool // slots must be unmapped, not left to the collector
 	n      int
 	seed   maphash.Seed
+	// touched holds what prefetch read; nothing reads it.
+	touched uint64
 }
 
 // A set grows when more than maxLoad (7/8) of its slots are taken: linear
@@ -71,6 +73,19 @@ func (s *idSet) has(h uint64) bool {
 	}
 }
 
+// prefetch reads the first slot of each hash before has or add needs it.
+// A large set lives in main memory, and a probe that waits for its cache
+// line costs more than the rest of a message's deduplication; loads that do
+// not depend on each other are in flight together, so reading them all in
+// one tight loop pays that wait once per batch rather than once per message.
+func (s *idSet) prefetch(hs []uint64) {
+	var x uint64
+	for _, h := range hs {
+		x ^= s.slots[s.index(h)]
+	}
+	s.touched = x // kept, so the compiler keeps the loads
+}
+
 // add inserts h; it reports false when h was already there.
 func (s *idSet) add(h uint64) bool {
 	if (s.n+1)*maxLoadDen > len(s.slots)*maxLoadNum {
@@ -89,6 +104,30 @@ func (s *idSet) add(h uint64) bool {
 			return true
 		}
 	}
+}
+
+// addSet adds every hash of o, a batch at a time so that prefetch can
+// bring in the batch's slots together.
+func (s *idSet) addSet(o *idSet) {
+	var batch [512]uint64
+	n := 0
+	flush := func() {
+		s.prefetch(batch[:n])
+		for _, h := range batch[:n] {
+			s.add(h)
+		}
+		n = 0
+	}
+	for _, h := range o.slots {
+		if h == 0 {
+			continue
+		}
+		batch[n] = h
+		if n++; n == len(batch) {
+			flush()
+		}
+	}
+	flush()
 }
 
 func (s *idSet) grow() { s.resize(len(s.slots) * 3 / 2) }

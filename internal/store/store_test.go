@@ -122,6 +122,27 @@ func TestIDSetGrows(t *testing.T) {
 	}
 }
 
+// TestIDSetAddSet merges more hashes than one prefetch batch, some already
+// present, and counts each hash once.
+func TestIDSetAddSet(t *testing.T) {
+	into, from := newIDSet(0), newIDSet(0)
+	for i := uint64(1); i <= 1000; i++ {
+		into.add(i * 0x9E3779B97F4A7C15)
+	}
+	for i := uint64(501); i <= 2500; i++ {
+		from.add(i * 0x9E3779B97F4A7C15)
+	}
+	into.addSet(from)
+	if into.n != 2500 {
+		t.Fatalf("after addSet: %d hashes, want 2500", into.n)
+	}
+	for i := uint64(1); i <= 2500; i++ {
+		if !into.has(i * 0x9E3779B97F4A7C15) {
+			t.Fatalf("hash %d missing after addSet", i)
+		}
+	}
+}
+
 func TestBulkDeduplicatesAndCommits(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()

@@ -155,7 +155,6 @@ func (b *Bulk) AppendEvents(ctx context.Context, msgs []event.Message) (int, err
 	if err != nil {
 		return 0, err
 	}
-	l.pending.prefetch(hashes)
 	for i, h := range hashes {
 		if !dup[i] {
 			l.pending.add(h)

@@ -106,28 +106,19 @@ func (s *idSet) add(h uint64) bool {
 	}
 }
 
-// addSet adds every hash of o, a batch at a time so that prefetch can
-// bring in the batch's slots together.
+// addSet adds every hash of o, a run of slots at a time so that prefetch
+// brings in each run's slots of s together.
 func (s *idSet) addSet(o *idSet) {
-	var batch [512]uint64
-	n := 0
-	flush := func() {
-		s.prefetch(batch[:n])
-		for _, h := range batch[:n] {
-			s.add(h)
-		}
-		n = 0
-	}
-	for _, h := range o.slots {
-		if h == 0 {
-			continue
-		}
-		batch[n] = h
-		if n++; n == len(batch) {
-			flush()
+	const run = 512
+	for i := 0; i < len(o.slots); i += run {
+		part := o.slots[i:min(i+run, len(o.slots))]
+		s.prefetch(part)
+		for _, h := range part {
+			if h != 0 {
+				s.add(h)
+			}
 		}
 	}
-	flush()
 }
 
 func (s *idSet) grow() { s.resize(len(s.slots) * 3 / 2) }

@@ -113,9 +113,11 @@ func Parse(raw []byte, index int, receivedAt time.Time, d Defaults) (Message, er
 
 // ParseInPlace is Parse for a caller that keeps raw unchanged for as long as
 // the message lives: the message's strings and raw objects point into raw
-// instead of copying it. File imports (lines in blocks never reused) and the
-// collection API (each body read into a buffer of its own) save most of their
-// allocations this way; a caller that reuses its buffer must use Parse.
+// instead of copying it. File imports (a line's block is reused only once
+// its messages are stored) and the collection API (each body read into a
+// buffer of its own) save most of their allocations this way; a caller that
+// reuses its buffer sooner must use Parse, and whatever keeps a message's
+// strings beyond its life must copy them.
 func ParseInPlace(raw []byte, index int, receivedAt time.Time, d Defaults) (Message, error) {
 	return parse(raw, index, receivedAt, d, scanAlias)
 }

@@ -18,8 +18,10 @@ import (
 )
 
 // Sink stores events durably and deduplicated, reporting how many were new.
+// It may read msgs after it returns, until it calls release; the importer
+// then reuses their memory for the lines that follow.
 type Sink interface {
-	AppendEvents(ctx context.Context, msgs []event.Message) (int, error)
+	AppendEventsThen(ctx context.Context, msgs []event.Message, release func()) (int, error)
 }
 
 // Format is the layout of an import file.
@@ -73,10 +75,40 @@ type chunk struct {
 	firstLine int
 	lineNos   []int // each line's number when lines are not consecutive
 	lines     [][]byte
+	blocks    [][]byte // what lines point into, kept when the chunk is reused
+	cur       int      // the block being filled
 	bytes     int64
 	msgs      []event.Message
 	rejects   []Reject
 	err       error
+}
+
+// blockSize is the size of the blocks lines are copied into: one allocation
+// for a chunk's lines rather than one each.
+const blockSize = 1 << 20
+
+// reuse empties c for the lines from firstLine on, keeping its memory. Its
+// rejects are not kept: the summary may still be reading them.
+func (c *chunk) reuse(seq, firstLine int) {
+	for i := range c.blocks {
+		c.blocks[i] = c.blocks[i][:0]
+	}
+	*c = chunk{seq: seq, firstLine: firstLine, lines: c.lines[:0], blocks: c.blocks, msgs: c.msgs[:0]}
+}
+
+// copyLine copies b into c's blocks and returns the copy.
+func (c *chunk) copyLine(b []byte) []byte {
+	for ; c.cur < len(c.blocks); c.cur++ {
+		if blk := c.blocks[c.cur]; cap(blk)-len(blk) >= len(b) {
+			start := len(blk)
+			blk = append(blk, b...)
+			c.blocks[c.cur] = blk
+			return blk[start:len(blk):len(blk)]
+		}
+	}
+	blk := append(make([]byte, 0, max(blockSize, len(b))), b...)
+	c.blocks = append(c.blocks, blk)
+	return blk[:len(b):len(b)]
 }
 
 // Import reads r in the given format and appends every valid line to sink.
@@ -102,12 +134,24 @@ func Import(ctx context.Context, r io.Reader, sink Sink, opt Options) (Summary, 
 	if opt.KeepRejects == 0 {
 		opt.KeepRejects = 100
 	}
+	// Stored chunks come back to the reader: an import of gigabytes then
+	// allocates a few megabytes, and the collector has next to nothing to do.
+	// Chunks beyond what the channel holds are left to the collector.
+	free := make(chan *chunk, 16)
+	release := func(c *chunk) func() {
+		return func() {
+			select {
+			case free <- c:
+			default:
+			}
+		}
+	}
 	var parse func(c *chunk, received time.Time)
 	var read func(ctx context.Context, out chan<- *chunk) error
 	switch opt.Format {
 	case NDJSON, "":
 		parse = func(c *chunk, received time.Time) { parseNDJSON(c, received, opt.Workspace) }
-		read = func(ctx context.Context, out chan<- *chunk) error { return readLines(ctx, r, opt.ChunkRows, out) }
+		read = func(ctx context.Context, out chan<- *chunk) error { return readLines(ctx, r, opt.ChunkRows, out, free) }
 	case CSV:
 		cr, err := newCSVReader(r)
 		if err != nil {
@@ -115,6 +159,7 @@ func Import(ctx context.Context, r io.Reader, sink Sink, opt Options) (Summary, 
 		}
 		parse = func(c *chunk, received time.Time) { cr.parse(c, received, opt.Workspace) }
 		read = func(ctx context.Context, out chan<- *chunk) error { return cr.read(ctx, opt.ChunkRows, out) }
+		release = func(*chunk) func() { return nil }
 	default:
 		return Summary{}, fmt.Errorf("import: format: %q is not ndjson or csv", opt.Format)
 	}
@@ -169,22 +214,24 @@ func Import(ctx context.Context, r io.Reader, sink Sink, opt Options) (Summary, 
 			if sinkErr != nil {
 				continue
 			}
-			n, err := sink.AppendEvents(ctx, c.msgs)
+			// c may be reused as soon as the sink releases it.
+			lines, valid, rejects, size := len(c.lines), len(c.msgs), c.rejects, c.bytes
+			n, err := sink.AppendEventsThen(ctx, c.msgs, release(c))
 			if err != nil {
 				sinkErr = err
 				cancel()
 				continue
 			}
-			sum.Lines += len(c.lines)
+			sum.Lines += lines
 			sum.Accepted += n
-			sum.Duplicate += len(c.msgs) - n
-			sum.Rejected += len(c.rejects)
-			for _, rj := range c.rejects {
+			sum.Duplicate += valid - n
+			sum.Rejected += len(rejects)
+			for _, rj := range rejects {
 				if len(sum.Rejects) < opt.KeepRejects {
 					sum.Rejects = append(sum.Rejects, rj)
 				}
 			}
-			prog = Progress{Lines: sum.Lines, Bytes: prog.Bytes + c.bytes, Accepted: sum.Accepted, Duplicate: sum.Duplicate, Rejected: sum.Rejected}
+			prog = Progress{Lines: sum.Lines, Bytes: prog.Bytes + size, Accepted: sum.Accepted, Duplicate: sum.Duplicate, Rejected: sum.Rejected}
 			if opt.Progress != nil {
 				opt.Progress(prog)
 			}
@@ -206,14 +253,22 @@ func Import(ctx context.Context, r io.Reader, sink Sink, opt Options) (Summary, 
 	return sum, ctx.Err()
 }
 
-// readLines cuts r into chunks of lines. A line over the message limit is
-// kept short (its reject needs only its length), so memory stays bounded
-// whatever the file holds.
-func readLines(ctx context.Context, r io.Reader, rows int, out chan<- *chunk) error {
-	br := bufio.NewReaderSize(r, 1<<20)
+// readLines cuts r into chunks of lines, reusing the chunks that come back
+// on free. A line over the message limit is kept short (its reject needs
+// only its length), so memory stays bounded whatever the file holds.
+func readLines(ctx context.Context, r io.Reader, rows int, out chan<- *chunk, free <-chan *chunk) error {
+	br := bufio.NewReaderSize(r, blockSize)
 	seq, line := 0, 1
-	c := &chunk{seq: seq, firstLine: line}
-	var block []byte // lines are copied into shared 1 MiB blocks, not one allocation each
+	next := func() *chunk {
+		select {
+		case c := <-free:
+			c.reuse(seq, line)
+			return c
+		default:
+			return &chunk{seq: seq, firstLine: line}
+		}
+	}
+	c := next()
 	for {
 		b, err := br.ReadSlice('\n')
 		n := int64(len(b))
@@ -229,12 +284,7 @@ func readLines(ctx context.Context, r io.Reader, rows int, out chan<- *chunk) er
 			c.bytes += n
 			line++
 		} else if len(b) > 0 {
-			if cap(block)-len(block) < len(b) {
-				block = make([]byte, 0, max(1<<20, len(b)))
-			}
-			start := len(block)
-			block = append(block, b...)
-			c.lines = append(c.lines, block[start:len(block):len(block)])
+			c.lines = append(c.lines, c.copyLine(b))
 			c.bytes += n
 			line++
 		}
@@ -245,7 +295,7 @@ func readLines(ctx context.Context, r io.Reader, rows int, out chan<- *chunk) er
 				return ctx.Err()
 			}
 			seq++
-			c = &chunk{seq: seq, firstLine: line}
+			c = next()
 		}
 		if err == io.EOF {
 			return nil
@@ -257,7 +307,9 @@ func readLines(ctx context.Context, r io.Reader, rows int, out chan<- *chunk) er
 }
 
 func parseNDJSON(c *chunk, received time.Time, workspace string) {
-	c.msgs = make([]event.Message, 0, len(c.lines))
+	if cap(c.msgs) < len(c.lines) {
+		c.msgs = make([]event.Message, 0, len(c.lines))
+	}
 	for i, l := range c.lines {
 		line := c.firstLine + i
 		if l == nil {
@@ -267,8 +319,8 @@ func parseNDJSON(c *chunk, received time.Time, workspace string) {
 		if l = bytes.TrimSpace(l); len(l) == 0 {
 			continue
 		}
-		// Lines sit in blocks that are never reused, so messages may point
-		// into them.
+		// A chunk's blocks are reused only once the sink has released its
+		// messages, so messages may point into them.
 		m, err := event.ParseInPlace(l, -1, received, event.Defaults{})
 		if err == nil {
 			err = event.Enrich(&m, -1)

@@ -58,10 +58,11 @@ type lane struct {
 }
 
 type laneWork struct {
-	msgs   []event.Message
-	dup    []bool
-	chans  []int32
-	commit bool // after appending, commit and begin anew
+	msgs    []event.Message
+	dup     []bool
+	chans   []int32
+	release func() // called once msgs are appended, or skipped
+	commit  bool   // after appending, commit and begin anew
 }
 
 // BeginBulk starts a bulk load.
@@ -106,6 +107,9 @@ func (l *lane) run() {
 				l.err = l.app.flush()
 			}
 		}
+		if w.release != nil {
+			w.release()
+		}
 		if l.err == nil && w.commit {
 			if l.err = l.app.exec(`COMMIT`); l.err == nil {
 				l.err = l.app.exec(`BEGIN TRANSACTION`)
@@ -135,6 +139,20 @@ func (b *Bulk) Reserve(n int) {
 // them may be reported by a later call or by Close. A lane appends msgs
 // after the call returns: the caller must not change or reuse them.
 func (b *Bulk) AppendEvents(ctx context.Context, msgs []event.Message) (int, error) {
+	return b.AppendEventsThen(ctx, msgs, nil)
+}
+
+// AppendEventsThen is AppendEvents that calls release, unless it is nil,
+// once nothing reads msgs any more: at once when no lane will, or from the
+// lane that appended them. The caller may then reuse their memory, and a
+// file import reuses its buffers instead of allocating gigabytes of them.
+func (b *Bulk) AppendEventsThen(ctx context.Context, msgs []event.Message, release func()) (int, error) {
+	sent := false
+	defer func() {
+		if !sent && release != nil {
+			release()
+		}
+	}()
 	if err := b.failed.Load(); err != nil {
 		return 0, fmt.Errorf("store: bulk append: %w", *err)
 	}
@@ -151,10 +169,11 @@ func (b *Bulk) AppendEvents(ctx context.Context, msgs []event.Message) (int, err
 	if err != nil {
 		return 0, err
 	}
-	l, err := b.send(ctx, msgs, dup, chans, n)
+	l, err := b.send(ctx, laneWork{msgs: msgs, dup: dup, chans: chans, release: release}, n)
 	if err != nil {
 		return 0, err
 	}
+	sent = true // msgs are the lane's until it releases them
 	for i, h := range hashes {
 		if !dup[i] {
 			l.pending.add(h)
@@ -182,13 +201,13 @@ func (b *Bulk) unsettled() []*idSet {
 // it first, and returns that lane: a lane still appending must not hold up
 // the next batch while another waits idle. Commits that end meanwhile are
 // settled.
-func (b *Bulk) send(ctx context.Context, msgs []event.Message, dup []bool, chans []int32, n int) (*lane, error) {
+func (b *Bulk) send(ctx context.Context, w laneWork, n int) (*lane, error) {
 	for {
 		cases := []reflect.SelectCase{{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(ctx.Done())}}
 		for _, l := range b.lanes {
 			c := reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(l.done)}
 			if l.committing == nil {
-				w := laneWork{msgs: msgs, dup: dup, chans: chans, commit: l.rows+n >= laneCommitRows}
+				w.commit = l.rows+n >= laneCommitRows
 				c = reflect.SelectCase{Dir: reflect.SelectSend, Chan: reflect.ValueOf(l.work), Send: reflect.ValueOf(w)}
 			}
 			cases = append(cases, c)

@@ -25,6 +25,15 @@ type channelVariant struct {
 	c         channel.Channel
 }
 
+func (v channelVariant) clone() channelVariant {
+	c := v.c
+	for _, s := range []*string{&c.Source, &c.Medium, &c.Campaign, &c.Content, &c.Term, &c.Platform, &c.Group} {
+		*s = strings.Clone(*s)
+	}
+	c.Ownership = channel.Ownership(strings.Clone(string(c.Ownership)))
+	return channelVariant{strings.Clone(v.workspace), c}
+}
+
 // loadChannels reads the channels table into memory.
 func (s *Store) loadChannels(ctx context.Context) error {
 	s.channels = channelIDs{ids: map[channelVariant]int32{}, next: 1}
@@ -65,6 +74,9 @@ func (s *Store) channelIDsOf(ctx context.Context, msgs []event.Message, dup []bo
 		v := channelVariant{msgs[i].Workspace, msgs[i].Channel}
 		id, ok := c.ids[v]
 		if !ok {
+			// The message's strings may point into a buffer its caller
+			// reuses once the message is stored; the map keeps copies.
+			v = v.clone()
 			id = c.next
 			c.next++
 			c.ids[v] = id

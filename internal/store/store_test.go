@@ -229,6 +229,46 @@ func TestBulkCommitsAsItGoes(t *testing.T) {
 	}
 }
 
+// TestBulkReleasesAfterAppending: a bulk load calls release once per call,
+// and only after its lane has appended the rows, so the caller may then
+// overwrite them; a call whose rows are all stored already releases at once.
+func TestBulkReleasesAfterAppending(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	defer s.Close()
+	b, err := s.BeginBulk(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var released atomic.Int32
+	for from := 0; from < 400; from += 100 {
+		var msgs []event.Message
+		for i := from; i < from+100; i++ {
+			msgs = append(msgs, msg("a", fmt.Sprint(i%300)))
+		}
+		_, err := b.AppendEventsThen(ctx, msgs, func() {
+			released.Add(1)
+			for i := range msgs {
+				msgs[i].Event = "overwritten"
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := released.Load(); n != 4 {
+		t.Errorf("released %d times, want once for each of the 4 calls", n)
+	}
+	var stored, overwritten int
+	s.DB().QueryRow(`SELECT count(*), count(*) FILTER (event = 'overwritten') FROM events`).Scan(&stored, &overwritten)
+	if stored != 300 || overwritten != 0 {
+		t.Errorf("stored %d events, %d of them overwritten; want 300 as appended", stored, overwritten)
+	}
+}
+
 // TestIDsLoadPageByPage: ids stored across several pages of the start-up
 // load are all known after a restart.
 func TestIDsLoadPageByPage(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
 )
 
 // ErrExists is returned when a record with the same unique value is stored.
@@ -74,15 +76,26 @@ func (s *Store) CreateUser(ctx context.Context, u User) error {
 	_, err = s.db.ExecContext(ctx, `INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
 		u.ID, u.Email, u.Name, u.PasswordHash, u.CreatedAt)
 	if err != nil {
-		// The constraint fails as a constraint or, when both inserts ran
-		// at once, as a conflict at commit: either way, if the address is
-		// now taken, another sign-up won.
+		// The unique constraint fails as a constraint error, even while the
+		// sign-up that took the address has not committed yet, or, when both
+		// inserts ran at once, as a conflict at commit: either way another
+		// sign-up won.
+		if isConstraint(err) {
+			return fmt.Errorf("user %q: %w", u.Email, ErrExists)
+		}
 		if exists, _ := taken(); exists {
 			return fmt.Errorf("user %q: %w", u.Email, ErrExists)
 		}
 		return fmt.Errorf("store: create user: %w", err)
 	}
 	return nil
+}
+
+// isConstraint reports whether err is DuckDB refusing a row for a key or
+// unique constraint.
+func isConstraint(err error) bool {
+	var de *duckdb.Error
+	return errors.As(err, &de) && de.Type == duckdb.ErrorTypeConstraint
 }
 
 const userCols = `id, email, name, password_hash, created_at`

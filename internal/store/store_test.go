@@ -34,6 +34,27 @@ func msg(ws, id string) event.Message {
 	return m
 }
 
+// batch is messages of workspace "a" with the ids from to from+n-1.
+func batch(from, n int) []event.Message {
+	var msgs []event.Message
+	for i := from; i < from+n; i++ {
+		msgs = append(msgs, msg("a", fmt.Sprint(i)))
+	}
+	return msgs
+}
+
+// openBulk begins a bulk load on a new store, closed when the test ends.
+func openBulk(t *testing.T) (*Store, *Bulk) {
+	t.Helper()
+	s := openTest(t, t.TempDir())
+	t.Cleanup(func() { s.Close() })
+	b, err := s.BeginBulk(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, b
+}
+
 func TestAppendDeduplicatesAcrossCallsAndRestarts(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -199,19 +220,7 @@ func TestBulkCommitsAsItGoes(t *testing.T) {
 	defer func(n int) { laneCommitRows = n }(laneCommitRows)
 	laneCommitRows = 10
 	ctx := context.Background()
-	s := openTest(t, t.TempDir())
-	defer s.Close()
-	b, err := s.BeginBulk(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	batch := func(from, n int) []event.Message {
-		var msgs []event.Message
-		for i := from; i < from+n; i++ {
-			msgs = append(msgs, msg("a", fmt.Sprint(i)))
-		}
-		return msgs
-	}
+	s, b := openBulk(t)
 	for from := 0; from < 60; from += 6 {
 		if n, err := b.AppendEvents(ctx, batch(from, 6)); err != nil || n != 6 {
 			t.Fatalf("bulk append at %d: %d, %v", from, n, err)
@@ -234,18 +243,10 @@ func TestBulkCommitsAsItGoes(t *testing.T) {
 // overwrite them; a call whose rows are all stored already releases at once.
 func TestBulkReleasesAfterAppending(t *testing.T) {
 	ctx := context.Background()
-	s := openTest(t, t.TempDir())
-	defer s.Close()
-	b, err := s.BeginBulk(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, b := openBulk(t)
 	var released atomic.Int32
-	for from := 0; from < 400; from += 100 {
-		var msgs []event.Message
-		for i := from; i < from+100; i++ {
-			msgs = append(msgs, msg("a", fmt.Sprint(i%300)))
-		}
+	for _, from := range []int{0, 100, 200, 0} {
+		msgs := batch(from, 100)
 		_, err := b.AppendEventsThen(ctx, msgs, func() {
 			released.Add(1)
 			for i := range msgs {

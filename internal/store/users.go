@@ -80,7 +80,7 @@ func (s *Store) CreateUser(ctx context.Context, u User) error {
 		// sign-up that took the address has not committed yet, or, when both
 		// inserts ran at once, as a conflict at commit: either way another
 		// sign-up won.
-		if isConstraint(err) {
+		if isDuplicateKey(err) {
 			return fmt.Errorf("user %q: %w", u.Email, ErrExists)
 		}
 		if exists, _ := taken(); exists {
@@ -91,11 +91,11 @@ func (s *Store) CreateUser(ctx context.Context, u User) error {
 	return nil
 }
 
-// isConstraint reports whether err is DuckDB refusing a row for a key or
-// unique constraint.
-func isConstraint(err error) bool {
+// isDuplicateKey reports whether err is DuckDB refusing a row whose key or
+// unique column is taken.
+func isDuplicateKey(err error) bool {
 	var de *duckdb.Error
-	return errors.As(err, &de) && de.Type == duckdb.ErrorTypeConstraint
+	return errors.As(err, &de) && de.Type == duckdb.ErrorTypeConstraint && strings.Contains(de.Msg, "Duplicate key")
 }
 
 const userCols = `id, email, name, password_hash, created_at`

@@ -20,6 +20,9 @@ const (
 	scopeWords     = 3     // how far back a negator or modifier reaches
 	// nameWeight is Ripple's: in "The Walking Dead" or "Grateful Dead" the
 	// capitalised word after the first names a thing, it does not judge it.
+	// It applies to negative words only: a name that picks a pleasant word
+	// ("Halloween Party", "Blog Award") means it to please, and readers
+	// rate it so.
 	nameWeight = 0.0
 )
 
@@ -134,6 +137,10 @@ func hasPrefixFold(s, prefix string) bool {
 func (sc *scratch) chunk(text string, s, e int, lx *lexicon) {
 	c := text[s:e]
 	if c[0] == '@' || hasPrefixFold(c, "http://") || hasPrefixFold(c, "https://") || hasPrefixFold(c, "www.") {
+		// A handle or link stands between the words around it: a
+		// capitalised word after it starts afresh, it does not go on
+		// naming what came before.
+		sc.sentStart = true
 		return
 	}
 	if sc.emoticon(c, lx) {
@@ -549,7 +556,7 @@ func (sc *scratch) score(l *language) float64 {
 		if v == 0 {
 			continue
 		}
-		if it.name {
+		if it.name && v < 0 {
 			v *= nameWeight
 		}
 		if it.neg && ownValenceNegated(items, i) {

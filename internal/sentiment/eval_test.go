@@ -22,10 +22,10 @@ func TestEvalBars(t *testing.T) {
 	}
 	bars := map[string]bar{
 		// VADER (JS port) measures 0.895 with the ±0.2 rating cut.
-		"vader_tweets":     {"accuracy", 0.895, 0.884},
-		"vader_tweets_raw": {"accuracy", 0.922, 0.910},
+		"vader_tweets":     {"accuracy", 0.895, 0.887},
+		"vader_tweets_raw": {"accuracy", 0.922, 0.914},
 		"tweeteval_val":    {"macro-F1", 0.60, 0.562},
-		"movie_snippets":   {"accuracy", 0.555, 0.557},
+		"movie_snippets":   {"accuracy", 0.555, 0.556},
 		"uci_amazon":       {"accuracy", 0.754, 0.849},
 		"uci_imdb":         {"accuracy", 0.767, 0.801},
 		"uci_yelp":         {"accuracy", 0.722, 0.830},

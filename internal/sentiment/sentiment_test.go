@@ -57,6 +57,8 @@ func TestLabels(t *testing.T) {
 		{"never so intensifies", "I have never been so happy", Positive},
 		{"dropped g", "lovin it", Positive},
 		{"name after its first word", "we are watching The Walking Dead tonight at home", Neutral},
+		{"pleasant word in a name", "details on our Halloween Party this year", Positive},
+		{"capital after a handle starts afresh", "Unfollowing @bob Tired of the snark", Negative},
 		{"adjective leading a name", "My picks for the Best New Manga", Positive},
 	}
 	for _, tt := range tests {

@@ -118,6 +118,7 @@ func duckdbOwnLoad(ctx context.Context, path, file string) (int64, time.Duration
 	return n, took, err
 }
 
+// syncFile writes path's cached pages to disk and waits for them.
 func syncFile(path string) error {
 	f, err := os.Open(path)
 	if err != nil {

@@ -18,8 +18,8 @@ import (
 )
 
 // Sink stores events durably and deduplicated, reporting how many were new.
-// It may read msgs after it returns, until it calls release; the importer
-// then reuses their memory for the lines that follow.
+// It may read msgs after it returns, until it calls release (never nil);
+// the importer then reuses their memory for the lines that follow.
 type Sink interface {
 	AppendEventsThen(ctx context.Context, msgs []event.Message, release func()) (int, error)
 }
@@ -134,10 +134,11 @@ func Import(ctx context.Context, r io.Reader, sink Sink, opt Options) (Summary, 
 	if opt.KeepRejects == 0 {
 		opt.KeepRejects = 100
 	}
-	// Stored chunks come back to the reader: an import of gigabytes then
-	// allocates a few megabytes, and the collector has next to nothing to do.
-	// Chunks beyond what the channel holds are left to the collector.
-	free := make(chan *chunk, 16)
+	// Stored chunks come back to the reader of lines: an import of gigabytes
+	// then allocates a few megabytes, and the collector has next to nothing
+	// to do. Chunks beyond what free holds, and every CSV chunk (its records
+	// are fresh each; free stays nil), are left to the collector.
+	var free chan *chunk
 	release := func(c *chunk) func() {
 		return func() {
 			select {
@@ -150,6 +151,7 @@ func Import(ctx context.Context, r io.Reader, sink Sink, opt Options) (Summary, 
 	var read func(ctx context.Context, out chan<- *chunk) error
 	switch opt.Format {
 	case NDJSON, "":
+		free = make(chan *chunk, 16)
 		parse = func(c *chunk, received time.Time) { parseNDJSON(c, received, opt.Workspace) }
 		read = func(ctx context.Context, out chan<- *chunk) error { return readLines(ctx, r, opt.ChunkRows, out, free) }
 	case CSV:
@@ -159,7 +161,6 @@ func Import(ctx context.Context, r io.Reader, sink Sink, opt Options) (Summary, 
 		}
 		parse = func(c *chunk, received time.Time) { cr.parse(c, received, opt.Workspace) }
 		read = func(ctx context.Context, out chan<- *chunk) error { return cr.read(ctx, opt.ChunkRows, out) }
-		release = func(*chunk) func() { return nil }
 	default:
 		return Summary{}, fmt.Errorf("import: format: %q is not ndjson or csv", opt.Format)
 	}

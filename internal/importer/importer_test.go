@@ -7,10 +7,20 @@ import (
 	"testing"
 	"time"
 
+	"ripple/internal/event"
 	"ripple/internal/store"
 )
 
-func newStore(t testing.TB) (*store.Store, string) {
+// storeSink imports through the store's own appends, each stored and done
+// with its messages when it returns.
+type storeSink struct{ *store.Store }
+
+func (s storeSink) AppendEventsThen(ctx context.Context, msgs []event.Message, release func()) (int, error) {
+	defer release()
+	return s.AppendEvents(ctx, msgs)
+}
+
+func newStore(t testing.TB) (storeSink, string) {
 	t.Helper()
 	st, err := store.Open(context.Background(), t.TempDir())
 	if err != nil {
@@ -21,7 +31,7 @@ func newStore(t testing.TB) (*store.Store, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return st, ws.ID
+	return storeSink{st}, ws.ID
 }
 
 func TestImportNDJSON(t *testing.T) {

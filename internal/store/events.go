@@ -7,16 +7,6 @@ import (
 	"ripple/internal/event"
 )
 
-// AppendEventsThen is AppendEvents, then release: the same contract as
-// Bulk's, which a file import relies on to reuse its buffers.
-func (s *Store) AppendEventsThen(ctx context.Context, msgs []event.Message, release func()) (int, error) {
-	n, err := s.AppendEvents(ctx, msgs)
-	if release != nil {
-		release()
-	}
-	return n, err
-}
-
 // AppendEvents stores msgs durably, skipping any message whose (workspace,
 // message id) is already stored: clients retry, and a retried batch must not
 // count twice. It returns how many were new; when it returns a nil error

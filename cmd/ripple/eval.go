@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"ripple/internal/sentiment"
 )
@@ -40,12 +41,17 @@ func cmdEval(ctx context.Context, s stdio, args []string) error {
 }
 
 // evalSentiment prints accuracy, macro-F1, per-class F1 and speed of the
-// sentiment engine on each reference set.
+// sentiment engine on each reference set, then the same measures held out:
+// each text labelled by a model trained without it.
 func evalSentiment(ctx context.Context, s stdio, args []string) error {
-	fs := newFlagSet(s, "eval sentiment", "eval sentiment [--data DIR]")
+	fs := newFlagSet(s, "eval sentiment", "eval sentiment [--data DIR] [--folds N]")
 	dir := fs.String("data", filepath.Join("..", "shared", "data", "sentiment"), "folder holding the reference sentiment sets")
+	folds := fs.Int("folds", 10, "cross-validation folds for the held-out table; 0 skips it")
 	if err := fs.parse(args); err != nil {
 		return err
+	}
+	if *folds == 1 || *folds < 0 {
+		return fmt.Errorf("eval sentiment: --folds: %d is not 0 or at least 2", *folds)
 	}
 	sets, err := sentiment.LoadSets(*dir)
 	if err != nil {
@@ -62,20 +68,46 @@ func evalSentiment(ctx context.Context, s stdio, args []string) error {
 		}
 		reps = append(reps, a.Evaluate(set))
 	}
-	return printReports(s.out, reps)
+	fmt.Fprintln(s.out, "The shipped model (trained on the sets marked t; on those its scores are not a measure):")
+	if err := printReports(s.out, reps); err != nil {
+		return err
+	}
+	if *folds == 0 {
+		return nil
+	}
+	train, err := sentiment.RecipeSets(sets)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	held, err := a.CrossValidate(ctx, train, sets, *folds, sentiment.TrainOptions{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.out, "\nHeld out (%d-fold cross-validation of the training recipe, %.0fs): each text labelled by a model trained without it:\n",
+		*folds, time.Since(start).Seconds())
+	return printReports(s.out, held)
 }
 
 func printReports(w io.Writer, reps []sentiment.Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "set\tclasses\ttexts\tunscored\taccuracy\tmacro-F1\tF1 pos\tF1 neu\tF1 neg\ttexts/s\t")
 	for _, r := range reps {
+		name := r.Set
+		if sentiment.InRecipe(r.Set) {
+			name += " t"
+		}
 		classes, neu, neg := "3", fmt.Sprintf("%.3f", r.F1[1]), fmt.Sprintf("%.3f", r.F1[2])
 		if r.Binary {
 			classes, neg = "2", "-"
 			neu = fmt.Sprintf("%.3f", r.F1[1]) + "*"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.3f\t%.3f\t%.3f\t%s\t%s\t%.0f\t\n",
-			r.Set, classes, r.N, r.Unscored, r.Accuracy, r.MacroF1, r.F1[0], neu, neg, r.TextsPerSec)
+		speed := "-"
+		if r.TextsPerSec > 0 {
+			speed = fmt.Sprintf("%.0f", r.TextsPerSec)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.3f\t%.3f\t%.3f\t%s\t%s\t%s\t\n",
+			name, classes, r.N, r.Unscored, r.Accuracy, r.MacroF1, r.F1[0], neu, neg, speed)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

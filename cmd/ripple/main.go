@@ -66,6 +66,7 @@ func commands() map[string]command {
 		"spikes":    {"flag anomalous intervals in a timestamp,value CSV", cmdSpikes},
 		"attribute": {"attribute conversions to channels from a path file", cmdAttribute},
 		"eval":      {"measure an engine against public reference data", cmdEval},
+		"train":     {"fit the sentiment model on public reference data", cmdTrain},
 		"bench":     {"measure ingest, import and simulator speed on this machine", cmdBench},
 	}
 }

@@ -74,6 +74,13 @@ type scratch struct {
 	sentStart  bool
 	titleWords int
 	names      bool
+	// What score found, for a trained model to read.
+	fpos, fneg          float64
+	npos, nneg          int
+	links, tags, digits int
+	keys                []uint64 // gram hashes, see grams
+	gbuf                []byte   // gram words, see gramWords
+	gends               []int32
 }
 
 func decodeAt(s string, i int) (rune, int) {
@@ -98,6 +105,7 @@ func (sc *scratch) tokenize(text string, lx *lexicon) {
 	sc.low = sc.low[:0]
 	sc.words, sc.capsWords, sc.latin, sc.other, sc.exclaim, sc.question = 0, 0, 0, 0, 0, 0
 	sc.sentStart, sc.titleWords = true, 0
+	sc.links, sc.tags, sc.digits = 0, 0, 0
 	for i := 0; i < len(text); {
 		r, n := decodeAt(text, i)
 		if isSpace(r) {
@@ -136,7 +144,11 @@ func hasPrefixFold(s, prefix string) bool {
 // chunk tokenizes one whitespace-separated piece of text[s:e].
 func (sc *scratch) chunk(text string, s, e int, lx *lexicon) {
 	c := text[s:e]
-	if c[0] == '@' || hasPrefixFold(c, "http://") || hasPrefixFold(c, "https://") || hasPrefixFold(c, "www.") {
+	link := hasPrefixFold(c, "http://") || hasPrefixFold(c, "https://") || hasPrefixFold(c, "www.")
+	if link {
+		sc.links++
+	}
+	if c[0] == '@' || link {
 		// A handle or link stands between the words around it: a
 		// capitalised word after it starts afresh, it does not go on
 		// naming what came before.
@@ -204,6 +216,9 @@ func (sc *scratch) chunk(text string, s, e int, lx *lexicon) {
 				nextTag, firstUpper = false, false
 			}
 			sc.low = append(sc.low, byte(r))
+			if r <= '9' {
+				sc.digits++
+			}
 			if r >= 'a' {
 				lower++
 				sc.latin++
@@ -229,6 +244,7 @@ func (sc *scratch) chunk(text string, s, e int, lx *lexicon) {
 			// "self-cleaning" is one word, as most lexicons list it.
 			sc.low = append(sc.low, '-')
 		case r == '#':
+			sc.tags++
 			end(k)
 			nextTag = true
 		case r == '!' || r == '?' || r == '.' || r == ',' || r == ';' || r == ':' || r == '(' || r == ')':
@@ -512,6 +528,7 @@ func (sc *scratch) addWord(it item, id int32, w []byte, l *language) {
 // score sums the adjusted valences of the text's tokens in language l.
 func (sc *scratch) score(l *language) float64 {
 	sc.items = sc.items[:0]
+	sc.fpos, sc.fneg, sc.npos, sc.nneg = 0, 0, 0, 0
 	// Headlines capitalise every word; there capitals mark no name.
 	sc.names = sc.titleWords*2 < sc.words
 	for i := 0; i < len(sc.toks); i++ {
@@ -609,6 +626,13 @@ func (sc *scratch) score(l *language) float64 {
 			v *= beforeContrast
 		case i > lastContrast:
 			v *= afterContrast
+		}
+		if v > 0 {
+			sc.fpos += v
+			sc.npos++
+		} else {
+			sc.fneg += v
+			sc.nneg++
 		}
 		sum += v
 	}

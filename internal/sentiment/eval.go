@@ -184,13 +184,18 @@ type Report struct {
 // Evaluate scores every text of set. Unscored texts count as neutral (or
 // "not positive" on a binary set).
 func (a *Analyzer) Evaluate(set Set) Report {
-	rep := Report{Set: set.Name, Binary: set.Binary, N: len(set.Examples)}
 	preds := make([]Label, len(set.Examples))
 	start := time.Now()
 	for i, e := range set.Examples {
 		preds[i] = a.Analyze(e.Text).Label
 	}
-	if d := time.Since(start).Seconds(); d > 0 {
+	return report(set, preds, time.Since(start))
+}
+
+// report measures the labels preds given to set's texts in took.
+func report(set Set, preds []Label, took time.Duration) Report {
+	rep := Report{Set: set.Name, Binary: set.Binary, N: len(set.Examples)}
+	if d := took.Seconds(); d > 0 {
 		rep.TextsPerSec = float64(len(preds)) / d
 	}
 	class := func(l Label) int {

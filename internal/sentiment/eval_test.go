@@ -1,40 +1,52 @@
 package sentiment
 
 import (
+	"context"
 	"ripple/internal/refdata"
 	"testing"
 )
 
-// TestEvalBars checks the engine against the public reference sets. Each
-// set has a target (the bar: VADER's published figure, or 0.60
-// macro-F1 on TweetEval) and a floor the engine must not fall below. Where
-// the engine does not reach its target yet the floor is its measured level,
-// so a regression fails the test while the gap stays visible in the log.
-func TestEvalBars(t *testing.T) {
+// TestHeldOutBars measures the training recipe by 10-fold cross-validation,
+// every text labelled by a model trained without it, against the issue's
+// bars (VADER's published accuracy on its tweets, 0.60 macro-F1 on
+// TweetEval) and against floors at the measured level for the other sets,
+// so that a change to the rules, the features or the recipe that loses
+// ground fails here. The shipped model is trained on these sets, so its own
+// scores on them are no measure; these are.
+func TestHeldOutBars(t *testing.T) {
+	if raceEnabled {
+		t.Skip("trains ten models: test.sh runs it without the race detector")
+	}
 	sets, err := LoadSets(refdata.Path(t, "sentiment"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := Default()
+	train, err := RecipeSets(sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reps, err := rulesOnly().CrossValidate(context.Background(), train, sets, 10, TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	type bar struct {
-		metric        string
-		target, floor float64
+		metric string
+		floor  float64
 	}
 	bars := map[string]bar{
-		// VADER (JS port) measures 0.895 with the ±0.2 rating cut.
-		"vader_tweets":     {"accuracy", 0.895, 0.887},
-		"vader_tweets_raw": {"accuracy", 0.922, 0.914},
-		"tweeteval_val":    {"macro-F1", 0.60, 0.562},
-		"movie_snippets":   {"accuracy", 0.555, 0.556},
-		"uci_amazon":       {"accuracy", 0.754, 0.849},
-		"uci_imdb":         {"accuracy", 0.767, 0.801},
-		"uci_yelp":         {"accuracy", 0.722, 0.830},
+		"vader_tweets_raw": {"accuracy", 0.922}, // VADER's published accuracy
+		"tweeteval_val":    {"macro-F1", 0.60},  // the bar
+		"vader_tweets":     {"accuracy", 0.885}, // the rules alone: 0.888
+		"movie_snippets":   {"accuracy", 0.59},  // the rules alone: 0.557
+		"uci_amazon":       {"accuracy", 0.845}, // the rules alone: 0.850
+		"uci_imdb":         {"accuracy", 0.80},  // the rules alone: 0.802
+		"uci_yelp":         {"accuracy", 0.83},  // the rules alone: 0.831
 	}
-	for _, s := range sets {
-		rep := a.Evaluate(s)
+	for _, rep := range reps {
 		t.Logf("%-16s n=%5d acc=%.3f macroF1=%.3f F1=%.3f/%.3f/%.3f", rep.Set, rep.N, rep.Accuracy, rep.MacroF1, rep.F1[0], rep.F1[1], rep.F1[2])
-		b, ok := bars[s.Name]
+		b, ok := bars[rep.Set]
 		if !ok {
+			t.Errorf("%s: no bar", rep.Set)
 			continue
 		}
 		have := rep.Accuracy
@@ -42,10 +54,7 @@ func TestEvalBars(t *testing.T) {
 			have = rep.MacroF1
 		}
 		if have < b.floor {
-			t.Errorf("%s: %s %.3f, want >= %.3f", s.Name, b.metric, have, b.floor)
-		}
-		if have < b.target {
-			t.Logf("%s: %s %.3f is below the target %.3f", s.Name, b.metric, have, b.target)
+			t.Errorf("%s: held-out %s %.3f, want >= %.3f", rep.Set, b.metric, have, b.floor)
 		}
 	}
 }

@@ -51,6 +51,7 @@ type language struct {
 	scored  bool
 	ids     map[string]int32
 	entries []entry
+	model   *model // nil when the folder has no model.tsv
 }
 
 func (l *language) lookup(word string) int32 {
@@ -180,6 +181,11 @@ func loadLanguage(fsys fs.FS, code string, lx *lexicon) (*language, error) {
 			return nil
 		})
 		if err != nil {
+			return nil, err
+		}
+	}
+	if _, err := fs.Stat(fsys, path.Join(code, "model.tsv")); err == nil {
+		if l.model, err = loadModel(fsys, path.Join(code, "model.tsv")); err != nil {
 			return nil, err
 		}
 	}

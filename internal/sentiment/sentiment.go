@@ -6,7 +6,12 @@
 // The engine is lexicon-and-rules in the spirit of VADER: word valences
 // adjusted for negation, intensifiers and dampeners, "but" clauses, ALL CAPS,
 // repeated punctuation and letters, emoji and emoticons, hashtags, slang and
-// customer-service phrases. Its lexicons are embedded, one folder per
+// customer-service phrases. On top of the rules, a language may have a
+// trained model (multinomial logistic regression over the rules' findings
+// and the text's words and word pairs) that decides whether a text carries
+// sentiment at all, which is where rules go wrong most; the rules still say
+// which way. Train fits it on labelled sets and CrossValidate measures it on
+// texts it has not seen. Lexicons and models are embedded, one folder per
 // language (lexicon/<lang>/), so adding a language is adding a folder.
 package sentiment
 
@@ -30,21 +35,30 @@ const (
 	Unscored Label = "unscored"
 )
 
-// Threshold is the score magnitude from which a text is positive or
-// negative; scores strictly between -Threshold and Threshold are neutral.
+// modelSure is how far P(positive) - P(negative) must be from zero for a
+// model to call a text polar that the rules call neutral. Held out, 0.3
+// keeps most of what the model adds on tweets while a plain question to a
+// brand ("how do I reset my password?") stays neutral.
+const modelSure = 0.3
+
+// Threshold is the magnitude of the rules' score from which the rules call a
+// text positive or negative; scores strictly between -Threshold and
+// Threshold are neutral.
 const Threshold = 0.05
 
 // Result is the analysis of one text.
 type Result struct {
 	Label Label
 	// Score is in [-1, 1]: its sign is the polarity, its size the strength.
+	// Where a model labels the text it is P(positive) - P(negative), whose
+	// sign agrees with a polar label; a neutral text's score is its lean.
 	Score float64
 	// Lang is the detected language (ISO 639-1), or "und" when the script
 	// is not one the lexicons cover.
 	Lang string
 }
 
-// LabelFor returns the label of a score.
+// LabelFor returns the rules' label of a rules' score.
 func LabelFor(score float64) Label {
 	switch {
 	case score >= Threshold:
@@ -112,6 +126,12 @@ func (a *Analyzer) Languages() map[string]bool {
 
 // Analyze labels one text.
 func (a *Analyzer) Analyze(text string) Result {
+	return a.analyze(text, nil)
+}
+
+// analyze labels text; a non-nil trained stands in for the fallback
+// language's own model, as cross-validation needs.
+func (a *Analyzer) analyze(text string, trained *model) Result {
 	sc := a.pool.Get().(*scratch)
 	defer a.pool.Put(sc)
 	sc.tokenize(text, a.lx)
@@ -130,9 +150,31 @@ func (a *Analyzer) Analyze(text string) Result {
 		s := normalize(sum)
 		return Result{Label: LabelFor(s), Score: s, Lang: code}
 	}
-	sum := sc.score(a.lx.langs[li])
-	s := normalize(sum)
-	return Result{Label: LabelFor(s), Score: s, Lang: code}
+	l := a.lx.langs[li]
+	s := normalize(sc.score(l))
+	rules := LabelFor(s)
+	m := l.model
+	if trained != nil && li == a.lx.fallback {
+		m = trained
+	}
+	if m == nil || sc.words == 0 {
+		// Without a word, a model has only its bias to go by: a lone
+		// emoji or a bare link is for the rules.
+		return Result{Label: rules, Score: s, Lang: code}
+	}
+	// The model says whether a text carries sentiment, which is where the
+	// rules go wrong most (a mild word in a plain statement); the rules,
+	// with their negation, contrast and phrases, say which way. Where the
+	// rules find nothing, the model's own polarity counts when it is sure.
+	label, p := m.predict(sc, l, s)
+	switch {
+	case label == Neutral:
+	case rules == Neutral && math.Abs(p) < modelSure:
+		label = Neutral
+	case rules != Neutral && rules != label:
+		label, p = rules, -p
+	}
+	return Result{Label: label, Score: p, Lang: code}
 }
 
 // normalize maps a sum of valences onto (-1, 1); alpha sets how fast it

@@ -3,13 +3,67 @@ package sentiment
 import (
 	"math"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 )
 
+// rulesOnly is the engine without its trained models: the rules' own
+// verdicts, which the tests of each rule check.
+var rulesOnly = sync.OnceValue(func() *Analyzer {
+	a, err := New()
+	if err != nil {
+		panic(err)
+	}
+	for _, l := range a.lx.langs {
+		l.model = nil
+	}
+	return a
+})
+
 func analyze(t testing.TB, text string) Result {
 	t.Helper()
-	return Default().Analyze(text)
+	return rulesOnly().Analyze(text)
+}
+
+// TestShipped checks what the engine as shipped, rules and English model
+// together, must say of texts a brand meets.
+func TestShipped(t *testing.T) {
+	if Default().lx.langs[Default().lx.fallback].model == nil {
+		t.Fatal("the English model is missing: run ripple train sentiment")
+	}
+	tests := []struct {
+		text string
+		want Label
+	}{
+		{"", Neutral},
+		{"https://example.com/great-deals", Neutral},
+		{"@happy_store", Neutral},
+		{"😍", Positive},
+		{"I love this phone", Positive},
+		{"This phone is awful", Negative},
+		{"The update is not bad at all", Positive},
+		{"no problem at all", Positive},
+		{"This is not good", Negative},
+		{"The food was great but the service was horrible", Negative},
+		{"Please cancel my order", Negative},
+		{"I want a refund", Negative},
+		{"Still waiting for my package", Negative},
+		{"customer service hung up on me", Negative},
+		{"the app is not working", Negative},
+		{"Highly recommend this shop", Positive},
+		{"thanks for the quick reply", Positive},
+		{"The store opens at nine on Monday", Neutral},
+		{"how do I reset my password?", Neutral},
+		{"Our CEO will speak at the summit on Tuesday", Neutral},
+		{"El servicio es muy malo y no me gusta nada", Unscored},
+	}
+	for _, tt := range tests {
+		have := Default().Analyze(tt.text)
+		if have.Label != tt.want {
+			t.Errorf("Analyze(%q) = %s (%.3f), want %s", tt.text, have.Label, have.Score, tt.want)
+		}
+	}
 }
 
 func TestLabels(t *testing.T) {
@@ -37,7 +91,8 @@ func TestLabels(t *testing.T) {
 		{"html emoticon", "love you &lt;3", Positive},
 		{"hashtag word", "Back at the office #fail", Negative},
 		{"camel hashtag", "Ordered from them again #NeverAgain", Negative},
-		{"handle ignored", "@happy_store where is my order", Neutral},
+		{"handle ignored", "@happy_store what time do you open", Neutral},
+		{"cs where is my order", "@happy_store where is my order", Negative},
 		{"url ignored", "https://example.com/great-deals", Neutral},
 		{"slang", "this new track slaps", Positive},
 		{"cs refund", "I want a refund", Negative},
@@ -250,9 +305,14 @@ func FuzzAnalyze(f *testing.F) {
 			if r.Score != 0 {
 				t.Fatalf("Analyze(%q): unscored with score %v", text, r.Score)
 			}
-		case LabelFor(r.Score):
+		case Positive, Neutral, Negative:
+			// A polar label and its score agree in sign; a neutral text's
+			// score is only its lean.
+			if r.Label == Positive && r.Score <= 0 || r.Label == Negative && r.Score >= 0 {
+				t.Fatalf("Analyze(%q): label %s against score %v", text, r.Label, r.Score)
+			}
 		default:
-			t.Fatalf("Analyze(%q): label %s does not match score %v", text, r.Label, r.Score)
+			t.Fatalf("Analyze(%q): label %q", text, r.Label)
 		}
 		if r.Lang == "" {
 			t.Fatalf("Analyze(%q): no language", text)

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"ripple/internal/sentiment"
+)
+
+// cmdTrain fits an engine's model on public reference data; only the
+// sentiment engine has one.
+func cmdTrain(ctx context.Context, s stdio, args []string) error {
+	if len(args) == 0 || args[0] != "sentiment" {
+		fmt.Fprintln(s.err, "Usage: ripple train sentiment [--data DIR] [--out FILE]")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return errHelp
+		}
+		return errUsage
+	}
+	fs := newFlagSet(s, "train sentiment", "train sentiment [--data DIR] [--out FILE]")
+	dir := fs.String("data", filepath.Join("..", "shared", "data", "sentiment"), "folder holding the reference sentiment sets")
+	out := fs.String("out", filepath.Join("internal", "sentiment", "lexicon", "en", "model.tsv"), "model file to write")
+	if err := fs.parse(args[1:]); err != nil {
+		return err
+	}
+	sets, err := sentiment.LoadSets(*dir)
+	if err != nil {
+		return fmt.Errorf("train sentiment: %w", err)
+	}
+	train, err := sentiment.RecipeSets(sets)
+	if err != nil {
+		return err
+	}
+	// The rules alone give the model its dense findings; a model already
+	// in the lexicon changes nothing here.
+	a, err := sentiment.New()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	m, err := a.Train(ctx, train, sentiment.TrainOptions{})
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := m.Write(&buf); err != nil {
+		return err
+	}
+	// Write beside the target, then rename: a failed run leaves the old
+	// model whole.
+	tmp := *out + ".tmp"
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("train sentiment: --out: %w", err)
+	}
+	if err := os.Rename(tmp, *out); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("train sentiment: --out: %w", err)
+	}
+	fmt.Fprintf(s.out, "trained on %d texts in %.1fs: %d grams kept; wrote %s (%d bytes)\n",
+		m.Texts, time.Since(start).Seconds(), m.Grams, *out, buf.Len())
+	return nil
+}

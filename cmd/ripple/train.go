@@ -35,9 +35,7 @@ func cmdTrain(ctx context.Context, s stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The rules alone give the model its dense findings; a model already
-	// in the lexicon changes nothing here.
-	a, err := sentiment.New()
+	a, err := sentiment.NewRules()
 	if err != nil {
 		return err
 	}

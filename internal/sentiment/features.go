@@ -20,7 +20,6 @@ var denseNames = [...]string{
 	"question",  // has "?"
 	"title",     // share of Capitalised words: names and headlines
 	"caps",      // has an ALL CAPS word
-	"handles",   // @handles, up to 3
 	"links",     // links, up to 2
 	"hashtags",  // hashtags, up to 3
 	"digits",    // has a digit: dates, prices, scores

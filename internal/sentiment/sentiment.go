@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"path"
 	"sync"
 )
 
@@ -76,13 +77,34 @@ type Analyzer struct {
 	pool sync.Pool
 }
 
-// New loads the embedded lexicons.
+// New loads the embedded lexicons and models.
 func New() (*Analyzer, error) {
 	sub, err := fs.Sub(lexiconFS, "lexicon")
 	if err != nil {
 		return nil, fmt.Errorf("sentiment: open lexicon: %w", err)
 	}
 	return newFromFS(sub)
+}
+
+// NewRules loads the embedded lexicons without the trained models: the
+// rules alone, which is what a model is trained on top of. It works when a
+// model file is stale, so that training can replace it.
+func NewRules() (*Analyzer, error) {
+	sub, err := fs.Sub(lexiconFS, "lexicon")
+	if err != nil {
+		return nil, fmt.Errorf("sentiment: open lexicon: %w", err)
+	}
+	return newFromFS(withoutModels{sub})
+}
+
+// withoutModels hides every model.tsv of a lexicon folder.
+type withoutModels struct{ fs.FS }
+
+func (w withoutModels) Open(name string) (fs.File, error) {
+	if path.Base(name) == "model.tsv" {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return w.FS.Open(name)
 }
 
 func newFromFS(fsys fs.FS) (*Analyzer, error) {

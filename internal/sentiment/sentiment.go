@@ -78,23 +78,22 @@ type Analyzer struct {
 }
 
 // New loads the embedded lexicons and models.
-func New() (*Analyzer, error) {
-	sub, err := fs.Sub(lexiconFS, "lexicon")
-	if err != nil {
-		return nil, fmt.Errorf("sentiment: open lexicon: %w", err)
-	}
-	return newFromFS(sub)
-}
+func New() (*Analyzer, error) { return newEmbedded(false) }
 
 // NewRules loads the embedded lexicons without the trained models: the
 // rules alone, which is what a model is trained on top of. It works when a
 // model file is stale, so that training can replace it.
-func NewRules() (*Analyzer, error) {
+func NewRules() (*Analyzer, error) { return newEmbedded(true) }
+
+func newEmbedded(rulesOnly bool) (*Analyzer, error) {
 	sub, err := fs.Sub(lexiconFS, "lexicon")
 	if err != nil {
 		return nil, fmt.Errorf("sentiment: open lexicon: %w", err)
 	}
-	return newFromFS(withoutModels{sub})
+	if rulesOnly {
+		sub = withoutModels{sub}
+	}
+	return newFromFS(sub)
 }
 
 // withoutModels hides every model.tsv of a lexicon folder.

@@ -98,14 +98,15 @@ type sample struct {
 	scale float64
 	y     int
 	w     float64
-	fold  int
 }
 
-// extracted is a text's features before a vocabulary is chosen.
+// extracted is a labelled text's features before a vocabulary is chosen.
 type extracted struct {
 	x     [nDense]float64
 	keys  []uint64
 	scale float64
+	y     int
+	w     float64
 	ok    bool // the text is in the trained language
 }
 
@@ -150,27 +151,33 @@ kind<TAB>name<TAB>negative<TAB>neutral<TAB>positive`, m.Texts)
 
 // Train fits the English model on sets.
 func (a *Analyzer) Train(ctx context.Context, sets []TrainSet, opt TrainOptions) (*Model, error) {
-	l := a.lx.langs[a.lx.fallback]
 	names := map[uint64]string{}
+	ex, _ := a.extractAll(sets, names)
+	m, err := fit(ctx, ex, nil, opt.withDefaults())
+	if err != nil {
+		return nil, err
+	}
+	return &Model{m: m, names: names, Texts: len(ex), Grams: len(m.grams)}, nil
+}
+
+// extractAll reads every English text of sets, with its class and weight,
+// and returns the texts alongside; texts in other languages are left out.
+func (a *Analyzer) extractAll(sets []TrainSet, names map[uint64]string) ([]extracted, []string) {
+	l := a.lx.langs[a.lx.fallback]
 	var ex []extracted
-	var ys []int
-	var ws []float64
+	var texts []string
 	for _, s := range sets {
 		for _, e := range s.Examples {
 			f := a.extract(e.Text, l, names)
 			if !f.ok {
 				continue
 			}
+			f.y, f.w = classOf(e.Want), s.Weight
 			ex = append(ex, f)
-			ys = append(ys, classOf(e.Want))
-			ws = append(ws, s.Weight)
+			texts = append(texts, e.Text)
 		}
 	}
-	m, err := fit(ctx, ex, ys, ws, nil, opt.withDefaults())
-	if err != nil {
-		return nil, err
-	}
-	return &Model{m: m, names: names, Texts: len(ex), Grams: len(m.grams)}, nil
+	return ex, texts
 }
 
 func classOf(l Label) int {
@@ -193,22 +200,11 @@ func (a *Analyzer) CrossValidate(ctx context.Context, train []TrainSet, eval []S
 		return nil, fmt.Errorf("sentiment: cross-validation needs at least 2 folds, have %d", k)
 	}
 	opt = opt.withDefaults()
-	l := a.lx.langs[a.lx.fallback]
 	foldOf := func(text string) int { return int(gramKey(text) % uint64(k)) }
-	var ex []extracted
-	var ys, folds []int
-	var ws []float64
-	for _, s := range train {
-		for _, e := range s.Examples {
-			f := a.extract(e.Text, l, nil)
-			if !f.ok {
-				continue
-			}
-			ex = append(ex, f)
-			ys = append(ys, classOf(e.Want))
-			ws = append(ws, s.Weight)
-			folds = append(folds, foldOf(e.Text))
-		}
+	ex, texts := a.extractAll(train, nil)
+	folds := make([]int, len(texts))
+	for i, t := range texts {
+		folds[i] = foldOf(t)
 	}
 	models := make([]*model, k)
 	errs := make([]error, k)
@@ -224,7 +220,7 @@ func (a *Analyzer) CrossValidate(ctx context.Context, train []TrainSet, eval []S
 			for i := range ex {
 				keep[i] = folds[i] != f
 			}
-			models[f], errs[f] = fit(ctx, ex, ys, ws, keep, opt)
+			models[f], errs[f] = fit(ctx, ex, keep, opt)
 		}()
 	}
 	wg.Wait()
@@ -247,7 +243,7 @@ func (a *Analyzer) CrossValidate(ctx context.Context, train []TrainSet, eval []S
 // fit trains a model on the examples whose keep is true (all when keep is
 // nil): multinomial logistic regression with an L2 penalty, solved by
 // L-BFGS, the dense findings standardised while fitting.
-func fit(ctx context.Context, ex []extracted, ys []int, ws []float64, keep []bool, opt TrainOptions) (*model, error) {
+func fit(ctx context.Context, ex []extracted, keep []bool, opt TrainOptions) (*model, error) {
 	use := func(i int) bool { return keep == nil || keep[i] }
 	// Vocabulary: grams in at least MinCount training texts.
 	count := map[uint64]int{}
@@ -305,7 +301,7 @@ func fit(ctx context.Context, ex []extracted, ys []int, ws []float64, keep []boo
 		if !use(i) {
 			continue
 		}
-		s := sample{scale: e.scale, y: ys[i], w: ws[i]}
+		s := sample{scale: e.scale, y: e.y, w: e.w}
 		for j, v := range e.x {
 			s.x[j] = (v - mean[j]) / sd[j]
 		}

@@ -59,6 +59,6 @@ func cmdTrain(ctx context.Context, s stdio, args []string) error {
 		return fmt.Errorf("train sentiment: --out: %w", err)
 	}
 	fmt.Fprintf(s.out, "trained on %d texts in %.1fs: %d grams kept; wrote %s (%d bytes)\n",
-		m.Texts, time.Since(start).Seconds(), m.Grams, *out, buf.Len())
+		m.Texts, time.Since(start).Seconds(), m.Grams(), *out, buf.Len())
 	return nil
 }

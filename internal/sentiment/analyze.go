@@ -40,6 +40,9 @@ type tok struct {
 	initial    bool // first word of a sentence
 	start, end int32
 	val        float64
+	// negScope is how many words a negator reaches, once score has looked
+	// the word up; 0 for every other word.
+	negScope int8
 }
 
 // item is a token of the second pass, with its lexicon facts.
@@ -558,6 +561,9 @@ func (sc *scratch) score(l *language) float64 {
 		it.never = string(w) == "never"
 		it.soThis = string(w) == "so" || string(w) == "this"
 		sc.addWord(it, id, w, l)
+		if last := sc.items[len(sc.items)-1]; last.neg {
+			sc.toks[i].negScope = last.negScope
+		}
 	}
 	items := sc.items
 	mixedCaps := sc.capsWords > 0 && sc.capsWords < sc.words

@@ -63,10 +63,10 @@ func b2f(b bool) float64 {
 
 // gramWords lays out the words grams are made of in sc.gbuf, ending at
 // the offsets sc.gends: each word lowercased, a clause break as "|", an
-// emoji as EMO+, EMO- or EMO0 by its valence's sign. A word a negator of l
-// reaches is marked "~": "not ~bad", so that a model learns negated words
-// apart from plain ones.
-func (sc *scratch) gramWords(l *language) {
+// emoji as EMO+, EMO- or EMO0 by its valence's sign. A word a negator
+// reaches, as score found the negators, is marked "~": "not ~bad", so that
+// a model learns negated words apart from plain ones.
+func (sc *scratch) gramWords() {
 	sc.gbuf, sc.gends = sc.gbuf[:0], sc.gends[:0]
 	negLeft := 0
 	for _, t := range sc.toks {
@@ -90,10 +90,8 @@ func (sc *scratch) gramWords(l *language) {
 				negLeft--
 			}
 			sc.gbuf = append(sc.gbuf, w...)
-			if id := l.lookup(string(w)); id >= 0 && l.entries[id].negator {
-				negLeft = int(l.entries[id].negScope)
-			} else if n := len(w); n > 3 && string(w[n-3:]) == "n't" {
-				negLeft = scopeWords
+			if t.negScope > 0 {
+				negLeft = int(t.negScope)
 			}
 		}
 		sc.gends = append(sc.gends, int32(len(sc.gbuf)))
@@ -123,8 +121,8 @@ func fnvAdd(h uint64, b []byte) uint64 {
 // sc.keys, sorted and without repeats, and returns the scale each present
 // gram's feature takes: 1/sqrt of the number of grams in the text, so that
 // long and short texts weigh alike.
-func (sc *scratch) grams(l *language) float64 {
-	sc.gramWords(l)
+func (sc *scratch) grams() float64 {
+	sc.gramWords()
 	sc.keys = sc.keys[:0]
 	var prev uint64 // the hash of the previous word: a pair's hash goes on from it
 	from := int32(0)
@@ -149,8 +147,8 @@ func (sc *scratch) grams(l *language) float64 {
 
 // gramTexts lists the texts of the grams that grams hashes, for a trainer
 // to write out.
-func (sc *scratch) gramTexts(l *language) []string {
-	sc.gramWords(l)
+func (sc *scratch) gramTexts() []string {
+	sc.gramWords()
 	var out []string
 	var prev string
 	from := int32(0)

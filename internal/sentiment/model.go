@@ -32,7 +32,7 @@ type model struct {
 // predict labels the text last scored into sc, whose rules' score is s.
 // The returned score is P(positive) - P(negative): its sign follows the
 // label whenever the label is polar.
-func (m *model) predict(sc *scratch, l *language, s float64) (Label, float64) {
+func (m *model) predict(sc *scratch, s float64) (Label, float64) {
 	var x [nDense]float64
 	sc.dense(s, &x)
 	z := m.bias
@@ -41,7 +41,7 @@ func (m *model) predict(sc *scratch, l *language, s float64) (Label, float64) {
 			z[c] += v * m.dense[j][c]
 		}
 	}
-	if scale := sc.grams(l); scale > 0 {
+	if scale := sc.grams(); scale > 0 {
 		for _, k := range sc.keys {
 			if w, ok := m.grams[k]; ok {
 				for c := range z {
@@ -113,11 +113,11 @@ func loadModel(fsys fs.FS, name string) (*model, error) {
 		default:
 			return fmt.Errorf("line %d: unknown kind %q", n, f[0])
 		}
-		if key := f[0] + "\t" + f[1]; seen[key] {
+		key := f[0] + "\t" + f[1]
+		if seen[key] {
 			return fmt.Errorf("line %d: %s %q listed twice", n, f[0], f[1])
-		} else {
-			seen[key] = true
 		}
+		seen[key] = true
 		return nil
 	})
 	if err != nil {

@@ -187,7 +187,7 @@ func (a *Analyzer) analyze(text string, trained *model) Result {
 	// rules go wrong most (a mild word in a plain statement); the rules,
 	// with their negation, contrast and phrases, say which way. Where the
 	// rules find nothing, the model's own polarity counts when it is sure.
-	label, p := m.predict(sc, l, s)
+	label, p := m.predict(sc, s)
 	switch {
 	case label == Neutral:
 	case rules == Neutral && math.Abs(p) < modelSure:

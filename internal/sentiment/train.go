@@ -107,38 +107,39 @@ type extracted struct {
 	scale float64
 	y     int
 	w     float64
-	ok    bool // the text is in the trained language
 }
 
-// extract reads one text as the model for language l would.
-func (a *Analyzer) extract(text string, l *language, names map[uint64]string) extracted {
+// extract reads one text as the model for language l would; ok is false
+// when the text is in another language.
+func (a *Analyzer) extract(text string, l *language, names map[uint64]string) (e extracted, ok bool) {
 	sc := a.pool.Get().(*scratch)
 	defer a.pool.Put(sc)
 	sc.tokenize(text, a.lx)
 	li := sc.detect(a.lx)
 	if li < 0 || a.lx.langs[li] != l {
-		return extracted{}
+		return e, false
 	}
-	var e extracted
 	sc.dense(normalize(sc.score(l)), &e.x)
-	e.scale = sc.grams(l)
+	e.scale = sc.grams()
 	e.keys = append([]uint64(nil), sc.keys...)
-	e.ok = true
 	if names != nil {
-		for _, g := range sc.gramTexts(l) {
+		for _, g := range sc.gramTexts() {
 			names[gramKey(g)] = g
 		}
 	}
-	return e
+	return e, true
 }
 
 // Model is a trained model ready to be written as a model.tsv.
 type Model struct {
 	m     *model
 	names map[uint64]string
-	// Texts and Grams say what it was trained on and how many grams it keeps.
-	Texts, Grams int
+	// Texts is how many texts it was trained on.
+	Texts int
 }
+
+// Grams is how many words and word pairs the model keeps a weight for.
+func (m *Model) Grams() int { return len(m.m.grams) }
 
 // Write writes the model in model.tsv's format.
 func (m *Model) Write(w io.Writer) error {
@@ -157,7 +158,7 @@ func (a *Analyzer) Train(ctx context.Context, sets []TrainSet, opt TrainOptions)
 	if err != nil {
 		return nil, err
 	}
-	return &Model{m: m, names: names, Texts: len(ex), Grams: len(m.grams)}, nil
+	return &Model{m: m, names: names, Texts: len(ex)}, nil
 }
 
 // extractAll reads every English text of sets, with its class and weight,
@@ -168,8 +169,8 @@ func (a *Analyzer) extractAll(sets []TrainSet, names map[uint64]string) ([]extra
 	var texts []string
 	for _, s := range sets {
 		for _, e := range s.Examples {
-			f := a.extract(e.Text, l, names)
-			if !f.ok {
+			f, ok := a.extract(e.Text, l, names)
+			if !ok {
 				continue
 			}
 			f.y, f.w = classOf(e.Want), s.Weight
@@ -449,16 +450,19 @@ func lbfgs(ctx context.Context, x []float64, f func(x, grad []float64) float64) 
 			}
 			step /= 2
 		}
-		s := make([]float64, n)
-		y := make([]float64, n)
+		// The oldest pair's memory takes the newest once the history is full.
+		var s, y []float64
+		if len(ss) == history {
+			s, y = ss[0], ys[0]
+			ss, ys, rhos = ss[1:], ys[1:], rhos[1:]
+		} else {
+			s, y = make([]float64, n), make([]float64, n)
+		}
 		for i := range s {
 			s[i] = xn[i] - x[i]
 			y[i] = gn[i] - g[i]
 		}
 		if sy := dot(s, y); sy > 1e-12 {
-			if len(ss) == history {
-				ss, ys, rhos = ss[1:], ys[1:], rhos[1:]
-			}
 			ss, ys, rhos = append(ss, s), append(ys, y), append(rhos, 1/sy)
 		}
 		if fn > fx {

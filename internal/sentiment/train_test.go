@@ -92,25 +92,44 @@ func TestModelRoundTrip(t *testing.T) {
 func TestGramKeys(t *testing.T) {
 	a := rulesOnly()
 	l := a.lx.langs[a.lx.fallback]
-	for _, text := range []string{"I don't like it, not at all 😡", "Never again!! #NeverAgain", "", "😍", "a b a b"} {
+	scored := func(text string) *scratch {
 		sc := new(scratch)
 		sc.tokenize(text, a.lx)
-		sc.grams(l)
+		sc.score(l)
+		return sc
+	}
+	for _, text := range []string{"I don't like it, not at all 😡", "Never again!! #NeverAgain", "", "😍", "a b a b"} {
+		sc := scored(text)
+		sc.grams()
 		have := slices.Clone(sc.keys)
 		var want []uint64
-		for _, g := range sc.gramTexts(l) {
+		for _, g := range sc.gramTexts() {
 			want = append(want, gramKey(g))
 		}
 		slices.Sort(want)
 		want = slices.Compact(want)
 		if !slices.Equal(have, want) {
-			t.Errorf("%q: grams hashes %v, gram texts %q hash to %v", text, have, sc.gramTexts(l), want)
+			t.Errorf("%q: grams hashes %v, gram texts %q hash to %v", text, have, sc.gramTexts(), want)
 		}
 	}
-	sc := new(scratch)
-	sc.tokenize("I don't like it", a.lx)
-	if have := strings.Join(sc.gramTexts(l), ","); !strings.Contains(have, "~like") {
-		t.Errorf("gram texts %s: want the negated ~like", have)
+	// Every negator of the lexicon marks the words it reaches, as far as
+	// it reaches them: "no" two words, the others three.
+	for text, want := range map[string]string{
+		"I don't like it":        "i,don't,~like,~it",
+		"this is not awful":      "this,is,not,~awful",
+		"never was it this good": "never,~was,~it,~this,good",
+		"no fun at all":          "no,~fun,~at,all",
+		"not good. great":        "not,~good,|,great",
+	} {
+		var words []string
+		for _, g := range scored(text).gramTexts() {
+			if !strings.Contains(g, " ") {
+				words = append(words, g)
+			}
+		}
+		if have := strings.Join(words, ","); have != want {
+			t.Errorf("%q: gram words %s, want %s", text, have, want)
+		}
 	}
 }
 

@@ -5,26 +5,36 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"ripple/internal/spikes"
 )
 
-// cmdSpikes flags anomalous intervals of a timestamp,value series. It
-// prints one "timestamp,score" line per flagged interval, the timestamp as
-// written in the input and the score a robust z (see package spikes).
+// maxRepeatWarnings bounds the lines that name repeated timestamps: a
+// file exported twice over would otherwise print one per row.
+const maxRepeatWarnings = 10
+
+// cmdSpikes finds anomalies in a timestamp,value series. It prints one
+// "timestamp,score" line per alert (the first interval of each episode), or
+// with --every one per anomalous interval: the timestamp as written in the
+// input, the score a robust z (see package spikes).
 func cmdSpikes(ctx context.Context, s stdio, args []string) error {
 	fs := newFlagSet(s, "spikes", "spikes [flags] FILE.csv   (FILE - reads stdin)\n\n"+
 		"Reads timestamp,value rows (header optional; YYYY-MM-DD HH:MM:SS, RFC 3339\n"+
-		"or YYYY-MM-DD; any order, sorted by time) and prints timestamp,score for\n"+
-		"each flagged interval. The score is a robust z: (value - expected) /\n"+
-		"(1.4826 x MAD of recent residuals) on the sqrt scale for counts, the\n"+
-		"arcsin-sqrt scale for shares; expected comes from the level of the last\n"+
-		"day and the same hour of the week over the last four weeks.")
-	threshold := fs.Float64("threshold", spikes.DefaultThreshold, "robust z that flags an interval")
-	minHistory := fs.Int("min-history", 0, "intervals learnt from before any flag (0: two weeks and a day of intervals)")
+		"or YYYY-MM-DD; any order, sorted by time; a repeated timestamp is one\n"+
+		"interval, summed for counts and averaged otherwise) and prints\n"+
+		"timestamp,score for the first interval of each anomaly episode. An episode\n"+
+		"lasts while the series stays abnormal and ends after 3 hours of normal\n"+
+		"intervals. The score is a robust z: (value - expected) / (1.4826 x MAD of\n"+
+		"recent residuals) on the sqrt scale for counts, the arcsin-sqrt scale for\n"+
+		"shares, as is for values; expected comes from the level of the last day\n"+
+		"and the same hour of the day or week over recent days or weeks.")
+	threshold := fs.Float64("threshold", spikes.DefaultThreshold, "least robust z that flags an interval (a series with heavy tails needs more)")
+	minHistory := fs.Int("min-history", 0, "intervals learnt from before any alert (0: three days of intervals)")
 	direction := fs.String("direction", "up", "which deviations to flag: up, down or both")
-	kind := fs.String("kind", "counts", "counts (e.g. mentions per interval) or shares (proportions in [0,1])")
+	kind := fs.String("kind", "counts", "counts (mentions per interval), shares (proportions in [0,1]) or values (any numbers)")
 	interval := fs.Duration("interval", 0, "spacing of the series (0: the median spacing of the timestamps)")
+	every := fs.Bool("every", false, "print every anomalous interval, not only the first of each episode")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -72,16 +82,41 @@ func cmdSpikes(ctx context.Context, s stdio, args []string) error {
 	if err != nil {
 		return fmt.Errorf("spikes: %s: %w", name, err)
 	}
-	if rep.Rows <= rep.MinHistory {
-		fmt.Fprintf(s.err, "spikes: %d rows at %v, no more than the %d learnt from before flagging; lower --min-history to score them\n",
-			rep.Rows, rep.Interval, rep.MinHistory)
+	merged := "summed"
+	if k != spikes.Counts {
+		merged = "averaged"
+	}
+	for i, r := range rep.Repeats {
+		if i == maxRepeatWarnings {
+			fmt.Fprintf(s.err, "spikes: %s: %d more repeated timestamps\n", name, len(rep.Repeats)-i)
+			break
+		}
+		lines := make([]string, len(r.Lines))
+		for j, l := range r.Lines {
+			lines[j] = strconv.Itoa(l)
+		}
+		fmt.Fprintf(s.err, "spikes: %s: timestamp %s repeats on lines %s; values %s into one interval\n",
+			name, r.Stamp, strings.Join(lines, ", "), merged)
+	}
+	if rep.Points <= rep.MinHistory {
+		fmt.Fprintf(s.err, "spikes: %d intervals at %v, no more than the %d learnt from before any alert; lower --min-history to score them\n",
+			rep.Points, rep.Interval, rep.MinHistory)
 	}
 	w := bufio.NewWriter(s.out)
-	for _, f := range rep.Flags {
-		w.WriteString(f.Row.Stamp)
+	line := func(stamp string, score float64) {
+		w.WriteString(stamp)
 		w.WriteByte(',')
-		w.WriteString(strconv.FormatFloat(f.Alert.Score, 'f', 2, 64))
+		w.WriteString(strconv.FormatFloat(score, 'f', 2, 64))
 		w.WriteByte('\n')
+	}
+	if *every {
+		for _, f := range rep.Flags {
+			line(f.Row.Stamp, f.Point.Score)
+		}
+	} else {
+		for _, a := range rep.Alerts {
+			line(a.Row.Stamp, a.Episode.Score)
+		}
 	}
 	return w.Flush()
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -100,7 +101,8 @@ func TestSpikesCommandErrors(t *testing.T) {
 		{"bad value", "2024-01-01 00:00:00,1\n2024-01-01 01:00:00,lots\n", []string{"-"}, "line 2: value"},
 		{"negative count", "2024-01-01 00:00:00,1\n2024-01-01 01:00:00,-3\n", []string{"-"}, "line 2: value -3"},
 		{"share above one", "2024-01-01 00:00:00,0.5\n2024-01-01 01:00:00,1.5\n", []string{"--kind", "shares", "-"}, "line 2: value 1.5"},
-		{"repeated timestamp", "t,v\n2024-01-01 00:00:00,1\n2024-01-01 00:00:00,2\n", []string{"-"}, "line 3: timestamp 2024-01-01 00:00:00 repeats line 2"},
+		{"negative share", "2024-01-01 00:00:00,0.5\n2024-01-01 01:00:00,-0.5\n", []string{"--kind", "shares", "-"}, "line 2: value -0.5"},
+		{"bad kind", "", []string{"--kind", "ratios", "-"}, "--kind"},
 		{"bad direction", "", []string{"--direction", "sideways", "-"}, "--direction"},
 		{"empty", "", []string{"-"}, "no rows"},
 	}
@@ -121,5 +123,72 @@ func TestSpikesCommandShortSeries(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "--min-history") {
 		t.Errorf("have stderr %q, want a note about --min-history", stderr)
+	}
+}
+
+func TestSpikesCommandEpisodes(t *testing.T) {
+	// A spike of three hours is one alert by default; --every prints each
+	// of its anomalous hours.
+	csv, _ := spikeCSV("2006-01-02 15:04:05", -1)
+	lines := strings.Split(strings.TrimSpace(csv), "\n")
+	var spikeStamp string
+	for i := 400; i < 403; i++ { // line i is row i-1
+		stamp, v, _ := strings.Cut(lines[i], ",")
+		n, _ := strconv.ParseFloat(v, 64)
+		lines[i] = fmt.Sprintf("%s,%v", stamp, n*5)
+		if i == 400 {
+			spikeStamp = stamp
+		}
+	}
+	in := strings.Join(lines, "\n") + "\n"
+	out, _, err := runSpikes(t, in, "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Split(strings.TrimSpace(out), "\n"); len(got) != 1 || !strings.HasPrefix(got[0], spikeStamp+",") {
+		t.Errorf("default: have %q, want one alert at %s", out, spikeStamp)
+	}
+	out, _, err = runSpikes(t, in, "--every", "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The hour after the spike may be flagged too: the last four hours
+	// taken together still deviate.
+	if got := strings.Split(strings.TrimSpace(out), "\n"); len(got) < 3 || len(got) > 4 || !strings.HasPrefix(got[0], spikeStamp+",") {
+		t.Errorf("--every: have %q, want the 3 spike hours from %s", out, spikeStamp)
+	}
+}
+
+func TestSpikesCommandRepeatsAndValues(t *testing.T) {
+	// A value series below zero with one timestamp written twice (a clock
+	// change): it is read, the repeat is named with its lines, and a
+	// drop is found with --kind values.
+	csv, _ := spikeCSV("2006-01-02 15:04:05", -1)
+	lines := strings.Split(strings.TrimSpace(csv), "\n")
+	for i := 1; i < len(lines); i++ {
+		stamp, v, _ := strings.Cut(lines[i], ",")
+		n, _ := strconv.ParseFloat(v, 64)
+		if i == 300 {
+			n -= 120
+		}
+		lines[i] = fmt.Sprintf("%s,%v", stamp, n/10-20.5)
+	}
+	dup := lines[200]
+	drop, _, _ := strings.Cut(lines[300], ",")
+	lines = append(lines[:201], append([]string{dup}, lines[201:]...)...)
+	in := strings.Join(lines, "\n") + "\n"
+	if _, _, err := runSpikes(t, in, "-"); err == nil || !strings.Contains(err.Error(), "cannot be negative (use kind values)") {
+		t.Errorf("as counts: have error %v, want one about negative counts", err)
+	}
+	out, stderr, err := runSpikes(t, in, "--kind", "values", "--direction", "both", "-")
+	if err != nil {
+		t.Fatalf("have error %v, want none", err)
+	}
+	stamp, _, _ := strings.Cut(dup, ",")
+	if want := fmt.Sprintf("timestamp %s repeats on lines 201, 202; values averaged", stamp); !strings.Contains(stderr, want) {
+		t.Errorf("have stderr %q, want %q", stderr, want)
+	}
+	if got := strings.TrimSpace(out); !strings.HasPrefix(got, drop+",-") || strings.Count(got, "\n") != 0 {
+		t.Errorf("have output %q, want one alert at %s with a negative score", out, drop)
 	}
 }

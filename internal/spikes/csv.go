@@ -105,49 +105,60 @@ func InferInterval(sorted []Row) (time.Duration, error) {
 	return gaps[len(gaps)/2], nil
 }
 
-// Flag is a flagged row and its alert.
+// Flag is an anomalous row and its scored point.
 type Flag struct {
 	Row   Row
-	Alert Alert
+	Point Point
+}
+
+// Alert is an episode and the row that opened it.
+type Alert struct {
+	Row     Row
+	Episode Episode
+}
+
+// Repeat is a timestamp given on more than one line, whose values were
+// merged into one interval: summed for counts, averaged otherwise.
+type Repeat struct {
+	Stamp string
+	Lines []int
 }
 
 // Report is the outcome of Detect.
 type Report struct {
 	Interval   time.Duration // given or inferred
 	MinHistory int           // points learnt from before any alert
-	Rows       int
-	Flags      []Flag // in time order
+	Rows       int           // rows read
+	Points     int           // intervals scored, after merging repeats
+	Repeats    []Repeat      // in time order
+	Alerts     []Alert       // one per episode, in time order
+	Flags      []Flag        // every anomalous interval, in time order
 }
 
 var errNoRows = errors.New("no rows")
 
 // Detect scores a whole series as a stream, in time order. Rows may come
-// in any order: they are sorted by time (rows keep their line numbers). A
-// timestamp given twice is an error, and so is a value the kind cannot
-// take (a negative count, a share outside [0, 1]). When cfg.Interval is
-// zero it is the median spacing of the rows. Missing intervals are simply
-// absent: seasonal slots come from the timestamps, not from row positions.
+// in any order: they are sorted by time (rows keep their line numbers).
+// Rows that share a timestamp are one interval, reported in Repeats: a
+// clock change or a double export writes an interval twice. A value the
+// kind cannot take (a negative count, a share outside [0, 1]) is an error
+// naming its line. When cfg.Interval is zero it is the median spacing of
+// the rows. Missing intervals are simply absent: seasonal slots come from
+// the timestamps, not from row positions.
 func Detect(rows []Row, cfg Config) (Report, error) {
 	if len(rows) == 0 {
 		return Report{}, errNoRows
 	}
-	sorted := slices.Clone(rows)
-	slices.SortStableFunc(sorted, func(a, b Row) int { return a.Time.Compare(b.Time) })
-	for i, r := range sorted {
-		if i > 0 && r.Time.Equal(sorted[i-1].Time) {
-			a, b := sorted[i-1], r
-			if b.Line < a.Line {
-				a, b = b, a
-			}
-			return Report{}, fmt.Errorf("line %d: timestamp %s repeats line %d", b.Line, b.Stamp, a.Line)
-		}
+	for _, r := range rows {
 		switch {
+		case cfg.Kind == Values:
 		case r.Value < 0:
-			return Report{}, fmt.Errorf("line %d: value %v: a %s value cannot be negative", r.Line, r.Value, cfg.Kind)
+			return Report{}, fmt.Errorf("line %d: value %v: a %s value cannot be negative (use kind values)", r.Line, r.Value, cfg.Kind)
 		case cfg.Kind == Shares && r.Value > 1:
 			return Report{}, fmt.Errorf("line %d: value %v: a share must be in [0, 1]", r.Line, r.Value)
 		}
 	}
+	sorted, repeats := merge(rows, cfg.Kind)
 	if cfg.Interval == 0 {
 		iv, err := InferInterval(sorted)
 		if err != nil {
@@ -159,11 +170,63 @@ func Detect(rows []Row, cfg Config) (Report, error) {
 		return Report{}, err
 	}
 	d := New(cfg)
-	rep := Report{Interval: d.Interval(), MinHistory: d.MinHistory(), Rows: len(sorted)}
+	rep := Report{Interval: d.Interval(), MinHistory: d.MinHistory(), Rows: len(rows), Points: len(sorted), Repeats: repeats}
+	var onset Row
 	for _, r := range sorted {
-		if a, ok := d.Push(r.Time, r.Value); ok {
-			rep.Flags = append(rep.Flags, Flag{Row: r, Alert: a})
+		p := d.Push(r.Time, r.Value)
+		if p.Opened {
+			onset = r
+			rep.Alerts = append(rep.Alerts, Alert{Row: r})
+		}
+		if p.State == Anomalous {
+			rep.Flags = append(rep.Flags, Flag{Row: r, Point: p})
+		}
+		if p.Opened || p.Closed {
+			ep, _ := d.Episode()
+			rep.Alerts[len(rep.Alerts)-1] = Alert{Row: onset, Episode: ep}
 		}
 	}
+	if ep, ok := d.Episode(); ok && ep.Open() {
+		rep.Alerts[len(rep.Alerts)-1].Episode = ep
+	}
 	return rep, nil
+}
+
+// merge sorts rows by time and makes one row of each run that shares a
+// timestamp: the first of them, with the values summed for counts and
+// averaged for shares and values.
+func merge(rows []Row, kind Kind) ([]Row, []Repeat) {
+	sorted := slices.Clone(rows)
+	slices.SortStableFunc(sorted, func(a, b Row) int {
+		if c := a.Time.Compare(b.Time); c != 0 {
+			return c
+		}
+		return a.Line - b.Line
+	})
+	var repeats []Repeat
+	out := sorted[:0]
+	for i := 0; i < len(sorted); {
+		j := i + 1
+		for j < len(sorted) && sorted[j].Time.Equal(sorted[i].Time) {
+			j++
+		}
+		r := sorted[i]
+		if j > i+1 {
+			rep := Repeat{Stamp: r.Stamp}
+			var sum, mean float64
+			for k, x := range sorted[i:j] {
+				rep.Lines = append(rep.Lines, x.Line)
+				sum += x.Value
+				mean += (x.Value - mean) / float64(k+1) // cannot overflow
+			}
+			r.Value = sum
+			if kind != Counts {
+				r.Value = mean
+			}
+			repeats = append(repeats, rep)
+		}
+		out = append(out, r)
+		i = j
+	}
+	return out, repeats
 }

@@ -2,6 +2,7 @@ package spikes
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -126,8 +127,8 @@ func TestDetectErrors(t *testing.T) {
 		want string
 	}{
 		{"no rows", nil, Config{}, "no rows"},
-		{"repeat", []Row{row(1, 0, 1), row(2, 1, 1), row(3, 0, 2)}, Config{}, "line 3: timestamp 2024-01-01T00:00:00Z repeats line 1"},
 		{"negative", []Row{row(1, 0, 1), row(2, 1, -1)}, Config{}, "line 2: value -1: a counts value cannot be negative"},
+		{"negative share", []Row{row(1, 0, 0.1), row(2, 1, -0.5)}, Config{Kind: Shares}, "line 2: value -0.5: a shares value cannot be negative"},
 		{"share", []Row{row(1, 0, 0.1), row(2, 1, 2)}, Config{Kind: Shares}, "line 2: value 2: a share must be in [0, 1]"},
 		{"one row", []Row{row(1, 0, 1)}, Config{}, "interval"},
 		{"bad config", []Row{row(1, 0, 1), row(2, 1, 1)}, Config{Threshold: math.Inf(1)}, "threshold"},
@@ -136,6 +137,50 @@ func TestDetectErrors(t *testing.T) {
 		_, err := Detect(tt.rows, tt.cfg)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: have error %v, want one containing %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestDetectMergesRepeats(t *testing.T) {
+	// A clock change writes 02:00 twice; a double export writes 05:00
+	// three times, out of order. Counts are summed, values averaged, and
+	// the repeats name their lines.
+	t0 := time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC)
+	row := func(line, h int, v float64) Row {
+		tm := t0.Add(time.Duration(h) * time.Hour)
+		return Row{Line: line, Stamp: tm.Format("2006-01-02 15:04:05"), Time: tm, Value: v}
+	}
+	rows := []Row{row(1, 0, 4), row(2, 1, 5), row(3, 2, 6), row(4, 2, 2), row(5, 3, 1), row(6, 5, 3), row(7, 4, 8), row(8, 5, 1), row(9, 5, -1.5)}
+	for _, tt := range []struct {
+		kind Kind
+		at2  float64 // merged value at 02:00
+		at5  float64
+	}{
+		{Values, 4, 2.5 / 3},
+		{Counts, 8, 4},
+	} {
+		in := rows
+		if tt.kind == Counts {
+			in = rows[:len(rows)-1] // no negative count
+		}
+		rep, err := Detect(in, Config{Kind: tt.kind, Interval: time.Hour})
+		if err != nil {
+			t.Fatalf("%v: %v", tt.kind, err)
+		}
+		wantLines := [][]int{{3, 4}, {6, 8, 9}}
+		if tt.kind == Counts {
+			wantLines[1] = []int{6, 8}
+		}
+		if len(rep.Repeats) != 2 || !slices.Equal(rep.Repeats[0].Lines, wantLines[0]) || !slices.Equal(rep.Repeats[1].Lines, wantLines[1]) ||
+			rep.Repeats[0].Stamp != "2024-03-31 02:00:00" {
+			t.Errorf("%v: have repeats %+v, want lines %v", tt.kind, rep.Repeats, wantLines)
+		}
+		if rep.Rows != len(in) || rep.Points != 6 {
+			t.Errorf("%v: have %d rows %d points, want %d and 6", tt.kind, rep.Rows, rep.Points, len(in))
+		}
+		sorted, _ := merge(in, tt.kind)
+		if len(sorted) != 6 || sorted[2].Value != tt.at2 || math.Abs(sorted[5].Value-tt.at5) > 1e-12 || sorted[2].Line != 3 || sorted[4].Line != 7 {
+			t.Errorf("%v: have merged rows %+v, want %v at 02:00 (line 3) and %v at 05:00", tt.kind, sorted, tt.at2, tt.at5)
 		}
 	}
 }

@@ -59,12 +59,13 @@ func (t *tally) add(sr series, flagged []bool) {
 	}
 }
 
-// detectSeasonal runs the streaming detector over a series.
+// detectSeasonal runs the streaming detector over a series and marks the
+// intervals that raised an alert: the first of each episode.
 func detectSeasonal(sr series) []bool {
 	d := New(Config{Interval: time.Hour, Direction: Both})
 	flagged := make([]bool, len(sr.values))
 	for i, v := range sr.values {
-		_, flagged[i] = d.Push(sr.times[i], v)
+		flagged[i] = d.Push(sr.times[i], v).Opened
 	}
 	return flagged
 }

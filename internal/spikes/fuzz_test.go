@@ -30,14 +30,33 @@ func FuzzParseCSV(f *testing.F) {
 				t.Fatalf("row %+v: stamp does not parse again: %v", r, err)
 			}
 		}
-		for _, kind := range []Kind{Counts, Shares} {
+		for _, kind := range []Kind{Counts, Shares, Values} {
 			rep, err := Detect(rows, Config{Kind: kind, Direction: Both, MinHistory: 1})
 			if err != nil {
+				if !strings.HasPrefix(err.Error(), "line ") && err != errNoRows && !strings.HasPrefix(err.Error(), "interval") {
+					t.Fatalf("error %q names neither a line nor the interval", err)
+				}
 				continue
 			}
+			merged := 0
+			for _, r := range rep.Repeats {
+				merged += len(r.Lines) - 1
+			}
+			if rep.Points != len(rows)-merged {
+				t.Fatalf("%d rows, %d merged away, but %d points", len(rows), merged, rep.Points)
+			}
 			for _, fl := range rep.Flags {
-				if math.IsNaN(fl.Alert.Score) || math.IsInf(fl.Alert.Score, 0) {
-					t.Fatalf("score %v for %+v", fl.Alert.Score, fl.Row)
+				if !finite(fl.Point.Score) || !finite(fl.Point.Expected) {
+					t.Fatalf("point %+v for %+v", fl.Point, fl.Row)
+				}
+			}
+			for i, a := range rep.Alerts {
+				ep := a.Episode
+				if !a.Row.Time.Equal(ep.Start) || ep.Peak.Before(ep.Start) || !ep.End.IsZero() && ep.End.Before(ep.Peak) {
+					t.Fatalf("alert %d: row %+v episode %+v out of order", i, a.Row, ep)
+				}
+				if i > 0 && !rep.Alerts[i-1].Episode.End.Before(ep.Start) {
+					t.Fatalf("alert %d starts %v before the previous episode ended %v", i, ep.Start, rep.Alerts[i-1].Episode.End)
 				}
 			}
 		}
@@ -55,14 +74,12 @@ func FuzzDetector(f *testing.F) {
 		}
 		return b.Bytes()
 	}
-	f.Add(seed(1, 2, 3, 1000, 0, 0, 5), false, 2.0)
-	f.Add(seed(0.1, 0.2, 0.9, 1, 0, math.NaN(), -1), true, 0.5)
-	f.Add(seed(1e300, math.MaxFloat64, 5e-324, math.Inf(1)), false, 0.0)
-	f.Fuzz(func(t *testing.T, data []byte, shares bool, threshold float64) {
-		cfg := Config{Interval: time.Hour, Direction: Both, MinHistory: 1, Threshold: threshold}
-		if shares {
-			cfg.Kind = Shares
-		}
+	f.Add(seed(1, 2, 3, 1000, 0, 0, 5), uint8(Counts), 2.0)
+	f.Add(seed(0.1, 0.2, 0.9, 1, 0, math.NaN(), -1), uint8(Shares), 0.5)
+	f.Add(seed(1e300, math.MaxFloat64, 5e-324, math.Inf(1)), uint8(Counts), 0.0)
+	f.Add(seed(-3.5, 2e-9, -1e300, 7, 0, -7), uint8(Values), 1.0)
+	f.Fuzz(func(t *testing.T, data []byte, kind uint8, threshold float64) {
+		cfg := Config{Interval: time.Hour, Direction: Both, MinHistory: 1, Threshold: threshold, Kind: Kind(kind % 3)}
 		if cfg.Validate() != nil {
 			return
 		}
@@ -73,15 +90,19 @@ func FuzzDetector(f *testing.F) {
 			for p := data; len(p) >= 10; p = p[10:] {
 				tm = tm.Add(time.Duration(binary.LittleEndian.Uint16(p)) * time.Minute)
 				v := math.Float64frombits(binary.LittleEndian.Uint64(p[2:]))
-				a, ok := d.Push(tm, v)
+				p := d.Push(tm, v)
+				if !finite(p.Score) || !finite(p.Expected) {
+					t.Fatalf("point %+v for value %v", p, v)
+				}
+				ep, ok := d.Episode()
 				if !ok {
 					continue
 				}
-				if math.IsNaN(a.Score) || math.IsInf(a.Score, 0) || math.IsNaN(a.Expected) || math.IsNaN(a.Ratio) {
-					t.Fatalf("alert %+v for value %v", a, v)
+				if !finite(ep.Score) || !finite(ep.PeakScore) || !finite(ep.Expected) || !finite(ep.Ratio) {
+					t.Fatalf("episode %+v for value %v", ep, v)
 				}
-				if a.Start.After(a.Time) {
-					t.Fatalf("alert starts %v after its time %v", a.Start, a.Time)
+				if ep.Start.After(p.Time) || ep.Peak.Before(ep.Start) || math.Abs(ep.PeakScore) < math.Abs(ep.Score) {
+					t.Fatalf("episode %+v at %v", ep, p.Time)
 				}
 			}
 		}

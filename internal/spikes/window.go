@@ -134,3 +134,20 @@ func lowerBound(s []float64, v float64) int {
 	}
 	return lo
 }
+
+// span returns the largest minus the smallest value, or 0 when empty.
+func (w *window) span() float64 {
+	if len(w.sorted) == 0 {
+		return 0
+	}
+	return w.sorted[len(w.sorted)-1] - w.sorted[0]
+}
+
+// quantile returns the value of rank ⌊q(n−1)⌋ in the window, or NaN when
+// it is empty.
+func (w *window) quantile(q float64) float64 {
+	if len(w.sorted) == 0 {
+		return math.NaN()
+	}
+	return w.sorted[int(q*float64(len(w.sorted)-1))]
+}

@@ -111,7 +111,8 @@ type Flag struct {
 	Point Point
 }
 
-// Alert is an episode and the row that opened it.
+// Alert is an episode and the row that opened it. The episode is as it
+// stood when it closed, or after the last row when it is still open.
 type Alert struct {
 	Row     Row
 	Episode Episode
@@ -171,19 +172,18 @@ func Detect(rows []Row, cfg Config) (Report, error) {
 	}
 	d := New(cfg)
 	rep := Report{Interval: d.Interval(), MinHistory: d.MinHistory(), Rows: len(rows), Points: len(sorted), Repeats: repeats}
-	var onset Row
 	for _, r := range sorted {
 		p := d.Push(r.Time, r.Value)
 		if p.Opened {
-			onset = r
 			rep.Alerts = append(rep.Alerts, Alert{Row: r})
 		}
 		if p.State == Anomalous {
 			rep.Flags = append(rep.Flags, Flag{Row: r, Point: p})
 		}
-		if p.Opened || p.Closed {
-			ep, _ := d.Episode()
-			rep.Alerts[len(rep.Alerts)-1] = Alert{Row: onset, Episode: ep}
+		// An episode is final when it closes; one still open at the end
+		// is taken as it stands.
+		if p.Closed {
+			rep.Alerts[len(rep.Alerts)-1].Episode, _ = d.Episode()
 		}
 	}
 	if ep, ok := d.Episode(); ok && ep.Open() {

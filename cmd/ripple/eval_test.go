@@ -14,11 +14,11 @@ import (
 func TestEvalSentimentCommand(t *testing.T) {
 	dir := refdata.Path(t, "sentiment")
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"eval", "sentiment", "--data", dir, "--folds", "0"}, stdio{out: &out, err: &errOut})
+	err := run(context.Background(), []string{"eval", "sentiment", "--data", dir, "--held-out=false"}, stdio{out: &out, err: &errOut})
 	if err != nil {
 		t.Fatalf("ripple eval sentiment: %v (stderr %q)", err, errOut.String())
 	}
-	for _, want := range []string{"accuracy", "macro-F1", "texts/s", "vader_tweets", "tweeteval_val t", "movie_snippets", "uci_amazon", "uci_imdb", "uci_yelp"} {
+	for _, want := range []string{"accuracy", "macro-F1", "texts/s", "vader_tweets", "tweeteval_val", "movie_snippets", "uci_amazon", "uci_imdb", "uci_yelp", "semeval_train t", "semeval_brands t", "semeval_2016test t"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("ripple eval sentiment output lacks %q:\n%s", want, out.String())
 		}
@@ -42,11 +42,7 @@ func TestEvalCommandErrors(t *testing.T) {
 		}
 	}
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"eval", "sentiment", "--folds", "1"}, stdio{out: &out, err: &errOut})
-	if err == nil || !strings.Contains(err.Error(), "--folds: 1 is not 0 or at least 2") {
-		t.Errorf("ripple eval sentiment --folds 1: error %v, want one naming --folds", err)
-	}
-	err = run(context.Background(), []string{"eval", "sentiment", "--data", t.TempDir()}, stdio{out: &out, err: &errOut})
+	err := run(context.Background(), []string{"eval", "sentiment", "--data", t.TempDir()}, stdio{out: &out, err: &errOut})
 	if err == nil || !strings.Contains(err.Error(), "vader_tweets") {
 		t.Errorf("ripple eval sentiment on an empty folder: error %v, want one naming the missing set", err)
 	}
@@ -71,7 +67,7 @@ func TestTrainSentimentCommand(t *testing.T) {
 	if err := run(context.Background(), []string{"train", "sentiment", "--data", dir, "--out", out}, stdio{out: &stdout, err: &stderr}); err != nil {
 		t.Fatalf("ripple train sentiment: %v (stderr %q)", err, stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "trained on 19798 texts") {
+	if !strings.Contains(stdout.String(), "trained on 50248 texts") {
 		t.Errorf("ripple train sentiment printed %q", stdout.String())
 	}
 	have, err := os.ReadFile(out)

@@ -13,9 +13,10 @@ import (
 const maxLine = 1 << 20
 
 // cmdSentiment labels one text per line of stdin, writing label<TAB>score
-// per line in input order.
+// per line in input order, and the text after another tab with --with-text.
 func cmdSentiment(ctx context.Context, s stdio, args []string) error {
-	fs := newFlagSet(s, "sentiment", "sentiment < texts.txt\n\nReads one text per line and writes label<TAB>score per line\n(label: positive, neutral, negative or unscored; score in [-1, 1]).")
+	fs := newFlagSet(s, "sentiment", "sentiment [--with-text] < texts.txt\n\nReads one text per line and writes label<TAB>score per line\n(label: positive, neutral, negative or unscored; score in [-1, 1]).")
+	withText := fs.Bool("with-text", false, "write label<TAB>score<TAB>text, the input line beside its label")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -37,10 +38,15 @@ func cmdSentiment(ctx context.Context, s stdio, args []string) error {
 				return err
 			}
 		}
-		r := a.Analyze(in.Text())
+		text := in.Bytes()
+		r := a.Analyze(string(text))
 		buf = append(buf[:0], r.Label...)
 		buf = append(buf, '\t')
 		buf = strconv.AppendFloat(buf, r.Score, 'f', 4, 64)
+		if *withText {
+			buf = append(buf, '\t')
+			buf = append(buf, text...)
+		}
 		buf = append(buf, '\n')
 		if _, err := out.Write(buf); err != nil {
 			return fmt.Errorf("sentiment: write: %w", err)

@@ -34,6 +34,29 @@ func TestSentimentCommand(t *testing.T) {
 	}
 }
 
+// TestSentimentCommandWithText checks that --with-text echoes each input
+// line beside its label, as read (tabs and all), and the issue's examples.
+func TestSentimentCommandWithText(t *testing.T) {
+	in := "Great, another delay. Thanks a lot.\nThe product arrived on Tuesday.\nMe encanta este producto\na\ttab\n"
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"sentiment", "--with-text"}, stdio{in: strings.NewReader(in), out: &out, err: &errOut})
+	if err != nil {
+		t.Fatalf("ripple sentiment --with-text: %v (stderr %q)", err, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	texts := strings.Split(strings.TrimSuffix(in, "\n"), "\n")
+	labels := []string{"negative", "neutral", "unscored", ""}
+	if len(lines) != len(texts) {
+		t.Fatalf("have %d output lines, want %d: %q", len(lines), len(texts), out.String())
+	}
+	for i, line := range lines {
+		f := strings.SplitN(line, "\t", 3)
+		if len(f) != 3 || f[2] != texts[i] || labels[i] != "" && f[0] != labels[i] {
+			t.Errorf("line %d = %q, want %s<TAB>score<TAB>%q", i+1, line, labels[i], texts[i])
+		}
+	}
+}
+
 func TestSentimentCommandLongLine(t *testing.T) {
 	in := strings.Repeat("a", 2<<20) + "\n"
 	var out, errOut bytes.Buffer

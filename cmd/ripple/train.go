@@ -31,7 +31,7 @@ func cmdTrain(ctx context.Context, s stdio, args []string) error {
 	if err != nil {
 		return fmt.Errorf("train sentiment: %w", err)
 	}
-	train, err := sentiment.RecipeSets(sets)
+	train, err := sentiment.RecipeSets(sets, sentiment.Recipe)
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func cmdTrain(ctx context.Context, s stdio, args []string) error {
 		os.Remove(tmp)
 		return fmt.Errorf("train sentiment: --out: %w", err)
 	}
-	fmt.Fprintf(s.out, "trained on %d texts in %.1fs: %d grams kept; wrote %s (%d bytes)\n",
-		m.Texts, time.Since(start).Seconds(), m.Grams(), *out, buf.Len())
+	fmt.Fprintf(s.out, "trained on %d texts in %.1fs: %d table rows kept; wrote %s (%d bytes)\n",
+		m.Texts, time.Since(start).Seconds(), m.Rows(), *out, buf.Len())
 	return nil
 }

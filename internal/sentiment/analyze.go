@@ -30,6 +30,7 @@ const (
 	kindWord uint8 = iota
 	kindEmoji
 	kindBreak // clause punctuation: stops negation and modifiers
+	kindMark  // an @handle or a link: no word, but a model reads that it is there
 )
 
 // tok is a token of the first pass, before the language is known.
@@ -57,6 +58,9 @@ type item struct {
 	name     bool // part of a capitalised name, "The Walking Dead"
 	negScope int8 // words a negator reaches
 	interj   bool // emoji, emoticon or interjection: never negated
+	praise   bool // praise that irony turns: see irony.tsv
+	cue      bool // a cue of irony next to a complaint
+	tag      bool // a cue of irony right after praise
 	never    bool // "never", which intensifies through "so" or "this"
 	soThis   bool // "so" or "this"
 }
@@ -77,11 +81,19 @@ type scratch struct {
 	sentStart  bool
 	titleWords int
 	names      bool
+	// rulesDecide is set by score where the rules know better than a
+	// model trained on tweets that seldom hold what they found: praise
+	// that reads as a complaint (sarcasm), and a phrase led by a negator
+	// ("not bad", "no problem"), which such a model reads as a negation.
+	rulesDecide bool
 	// What score found, for a trained model to read.
 	fpos, fneg          float64
 	npos, nneg          int
 	links, tags, digits int
-	keys                []uint64 // gram hashes, see grams
+	handles             int
+	addressed           bool     // the text opens with an @handle: a reply, or a word to a brand
+	feats               []uint32 // the text's hashed features, see features
+	nWordFeats          int      // how many of feats are words and word pairs; the rest are character n-grams
 	gbuf                []byte   // gram words, see gramWords
 	gends               []int32
 }
@@ -108,7 +120,7 @@ func (sc *scratch) tokenize(text string, lx *lexicon) {
 	sc.low = sc.low[:0]
 	sc.words, sc.capsWords, sc.latin, sc.other, sc.exclaim, sc.question = 0, 0, 0, 0, 0, 0
 	sc.sentStart, sc.titleWords = true, 0
-	sc.links, sc.tags, sc.digits = 0, 0, 0
+	sc.links, sc.tags, sc.digits, sc.handles, sc.addressed = 0, 0, 0, 0, false
 	for i := 0; i < len(text); {
 		r, n := decodeAt(text, i)
 		if isSpace(r) {
@@ -151,11 +163,22 @@ func (sc *scratch) chunk(text string, s, e int, lx *lexicon) {
 	if link {
 		sc.links++
 	}
+	if c[0] == '@' {
+		sc.handles++
+		if len(sc.toks) == 0 {
+			sc.addressed = true
+		}
+	}
 	if c[0] == '@' || link {
 		// A handle or link stands between the words around it: a
 		// capitalised word after it starts afresh, it does not go on
 		// naming what came before.
 		sc.sentStart = true
+		v := 0.0
+		if link {
+			v = 1 // a link's mark; 0 marks a handle
+		}
+		sc.toks = append(sc.toks, tok{kind: kindMark, val: v})
 		return
 	}
 	if sc.emoticon(c, lx) {
@@ -407,15 +430,28 @@ func entityLen(s string) int {
 }
 
 // detect returns the index of the text's language, or -1 when the text is
-// in a script no lexicon covers. Each function word votes for the languages
-// that list it; a language other than the fallback must win clearly.
+// in a script no lexicon covers. Each word votes, once, for the languages
+// that list it as a function word or write a letter of it; a capitalised
+// word inside a sentence names something ("La Tavola", "El Ultimo") and
+// does not vote. A language other than the fallback must have two votes
+// and more than the fallback has.
 func (sc *scratch) detect(lx *lexicon) int {
 	var counts [64]int32
 	for _, t := range sc.toks {
-		if t.kind != kindWord {
+		if t.kind != kindWord || t.title && !t.initial {
 			continue
 		}
-		m := lx.detect[string(sc.low[t.start:t.end])]
+		w := sc.low[t.start:t.end]
+		m := lx.detect[string(w)]
+		for i := 0; i < len(w); {
+			if w[i] < utf8.RuneSelf {
+				i++
+				continue
+			}
+			r, n := utf8.DecodeRune(w[i:])
+			m |= lx.letters[r]
+			i += n
+		}
 		for m != 0 {
 			counts[bits.TrailingZeros64(m)]++
 			m &= m - 1
@@ -427,10 +463,7 @@ func (sc *scratch) detect(lx *lexicon) int {
 			best = i
 		}
 	}
-	// Two function words at least, and two more than the fallback has: a
-	// shared word or a foreign name ("El Ultimo de la Fila") must not make
-	// a text foreign.
-	if best != lx.fallback && (counts[best] < 2 || counts[best] < counts[lx.fallback]+2) {
+	if best != lx.fallback && counts[best] < 2 {
 		best = lx.fallback
 	}
 	if counts[best] == 0 && sc.other > sc.latin {
@@ -518,6 +551,7 @@ func (sc *scratch) addWord(it item, id int32, w []byte, l *language) {
 		e := &l.entries[id]
 		it.val, it.mod, it.neg, it.contrast = e.valence, e.modifier, e.negator, e.contrast
 		it.negScope, it.interj = e.negScope, e.interjection
+		it.praise, it.cue, it.tag = e.praise, e.cue, e.tag
 	}
 	if n := len(w); !it.neg && n > 3 && w[n-3] == 'n' && w[n-2] == '\'' && w[n-1] == 't' {
 		it.neg = true
@@ -534,6 +568,7 @@ func (sc *scratch) score(l *language) float64 {
 	sc.fpos, sc.fneg, sc.npos, sc.nneg = 0, 0, 0, 0
 	// Headlines capitalise every word; there capitals mark no name.
 	sc.names = sc.titleWords*2 < sc.words
+	sc.rulesDecide = false
 	for i := 0; i < len(sc.toks); i++ {
 		t := sc.toks[i]
 		switch t.kind {
@@ -543,6 +578,8 @@ func (sc *scratch) score(l *language) float64 {
 		case kindEmoji:
 			sc.items = append(sc.items, item{val: t.val, interj: true})
 			continue
+		case kindMark:
+			continue
 		}
 		w := sc.low[t.start:t.end]
 		id, elong := sc.lookupWord(w, l)
@@ -550,6 +587,12 @@ func (sc *scratch) score(l *language) float64 {
 		if id >= 0 {
 			for _, p := range l.entries[id].phrases {
 				if sc.matches(i+1, p.rest) {
+					if l.entries[id].negator {
+						// "not bad", "no problem": the rules score the
+						// phrase whole, where a model trained on tweets
+						// reads a negator as a complaint.
+						sc.rulesDecide = true
+					}
 					id = p.id
 					i += len(p.rest)
 					break
@@ -568,11 +611,31 @@ func (sc *scratch) score(l *language) float64 {
 	items := sc.items
 	mixedCaps := sc.capsWords > 0 && sc.capsWords < sc.words
 	lastContrast := -1
+	var complaint, praise, cued bool
 	for i, it := range items {
 		if it.contrast {
 			lastContrast = i
 		}
+		isComplaint := it.val <= -1 && !it.praise && !it.name
+		isPraise := it.praise && it.val > 0
+		complaint = complaint || isComplaint
+		praise = praise || isPraise
+		// A cue counts next to what it marks: "another delay", "delayed
+		// again", "thanks a lot"; before praise it is mostly sincere
+		// ("another great night").
+		switch {
+		case isComplaint:
+			for k := max(0, i-2); k <= min(len(items)-1, i+2); k++ {
+				cued = cued || items[k].cue
+			}
+		case isPraise && i+1 < len(items):
+			cued = cued || items[i+1].tag
+		}
 	}
+	// "Great, another delay. Thanks a lot.": praise beside a complaint and
+	// a cue of irony is one more complaint.
+	sarcasm := complaint && praise && cued
+	sc.rulesDecide = sc.rulesDecide || sarcasm
 	var sum float64
 	for i, it := range items {
 		v := it.val
@@ -594,6 +657,9 @@ func (sc *scratch) score(l *language) float64 {
 		}
 		if it.elong {
 			v += sign * elongBoost
+		}
+		if sarcasm && it.praise && v > 0 {
+			v, sign = -v, -1
 		}
 		negated := false
 		for k := 1; k <= scopeWords && i-k >= 0; k++ {

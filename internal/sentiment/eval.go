@@ -55,7 +55,11 @@ func LoadSets(dir string) ([]Set, error) {
 		}
 		sets = append(sets, Set{Name: f.name, Binary: f.binary, Examples: ex})
 	}
-	return sets, nil
+	pool, err := poolSets(filepath.Join(dir, poolDir))
+	if err != nil {
+		return nil, fmt.Errorf("sentiment: load %s: %w", poolDir, err)
+	}
+	return append(sets, pool...), nil
 }
 
 // loadRated reads VADER's ground-truth files: id<TAB>mean rating (-4..4)

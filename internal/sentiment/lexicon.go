@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"embed"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -36,7 +37,10 @@ type entry struct {
 	// they comment on the clause and are not negated by it.
 	interjection bool
 	contrast     bool
-	phrases      []phrase // longer entries that start with this word, longest first
+	// praise, cue and tag are irony.tsv's: praise reads as a complaint in a
+	// text that holds a complaint and a cue or tag ("Great, another delay").
+	praise, cue, tag bool
+	phrases          []phrase // longer entries that start with this word, longest first
 }
 
 // phrase is a multi-word entry, keyed by its first word.
@@ -81,6 +85,7 @@ type lexicon struct {
 	langs     []*language
 	fallback  int
 	detect    map[string]uint64 // function word -> bit set of languages
+	letters   map[rune]uint64   // letter -> bit set of the languages that write it
 	emoji     map[rune]float64
 	emoticons map[string]float64
 }
@@ -89,6 +94,7 @@ func loadLexicon(fsys fs.FS) (*lexicon, error) {
 	lx := &lexicon{
 		fallback:  -1,
 		detect:    map[string]uint64{},
+		letters:   map[rune]uint64{},
 		emoji:     map[rune]float64{},
 		emoticons: map[string]float64{},
 	}
@@ -133,6 +139,17 @@ func loadLanguage(fsys fs.FS, code string, lx *lexicon) (*language, error) {
 	if err != nil {
 		return nil, err
 	}
+	err = eachLine(fsys, path.Join(code, "letters.txt"), func(line string, _ int) error {
+		for _, r := range strings.ToLower(line) {
+			if !unicode.IsSpace(r) {
+				lx.letters[r] |= bit
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	if _, err := fs.Stat(fsys, path.Join(code, "words.tsv")); err != nil {
 		return l, nil // detected, not scored
 	}
@@ -166,6 +183,24 @@ func loadLanguage(fsys fs.FS, code string, lx *lexicon) (*language, error) {
 				return fmt.Errorf("line %d: scope %q is not 1..%d", n, scope, scopeWords)
 			}
 			e.negScope = int8(k)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = eachLine(fsys, path.Join(code, "irony.tsv"), func(line string, n int) error {
+		key, kind, _ := strings.Cut(line, "\t")
+		e := &l.entries[l.intern(normalizeKey(key))]
+		switch strings.TrimSpace(kind) {
+		case "praise":
+			e.praise = true
+		case "cue":
+			e.cue = true
+		case "tag":
+			e.tag = true
+		default:
+			return fmt.Errorf("line %d: kind %q is not praise, cue or tag", n, kind)
 		}
 		return nil
 	})
@@ -308,7 +343,13 @@ func eachLine(fsys fs.FS, name string, fn func(line string, n int) error) error 
 		return nil
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
+	return scanLines(f, name, fn)
+}
+
+// scanLines calls fn for every non-blank, non-comment line of r, the
+// lexicon file name.
+func scanLines(r io.Reader, name string, fn func(line string, n int) error) error {
+	sc := bufio.NewScanner(r)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimRight(sc.Text(), "\r")
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {

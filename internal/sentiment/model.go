@@ -5,7 +5,6 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -21,12 +20,19 @@ const (
 var classLabels = [nClasses]Label{Negative, Neutral, Positive}
 
 // model is a multinomial logistic regression over a text's dense findings
-// (denseNames) and its words and word pairs. A language with a model.tsv
-// labels its texts with it; the rules alone label the others.
+// (denseNames) and its hashed words, word pairs and character n-grams. A
+// language with a model.tsv labels its texts with it; the rules alone label
+// the others.
 type model struct {
 	bias  [nClasses]float64
 	dense [nDense][nClasses]float64
-	grams map[uint64][nClasses]float32
+	// table holds nClasses weights for each of the tableRows rows a
+	// feature hashes to; rows a model file leaves out are zero.
+	table []float32
+}
+
+func newModel() *model {
+	return &model{table: make([]float32, nClasses*tableRows)}
 }
 
 // predict labels the text last scored into sc, whose rules' score is s.
@@ -41,15 +47,9 @@ func (m *model) predict(sc *scratch, s float64) (Label, float64) {
 			z[c] += v * m.dense[j][c]
 		}
 	}
-	if scale := sc.grams(); scale > 0 {
-		for _, k := range sc.keys {
-			if w, ok := m.grams[k]; ok {
-				for c := range z {
-					z[c] += scale * float64(w[c])
-				}
-			}
-		}
-	}
+	ws, cs := sc.features()
+	z = m.addRows(z, sc.feats[:sc.nWordFeats], ws)
+	z = m.addRows(z, sc.feats[sc.nWordFeats:], cs)
 	p := softmax(z)
 	best := classNeu
 	for c := range p {
@@ -58,6 +58,21 @@ func (m *model) predict(sc *scratch, s float64) (Label, float64) {
 		}
 	}
 	return classLabels[best], p[classPos] - p[classNeg]
+}
+
+// addRows adds scale times the table rows of feats to z.
+func (m *model) addRows(z [nClasses]float64, feats []uint32, scale float64) [nClasses]float64 {
+	var a [nClasses]float32
+	for _, f := range feats {
+		w := m.table[nClasses*f : nClasses*f+nClasses]
+		a[0] += w[0]
+		a[1] += w[1]
+		a[2] += w[2]
+	}
+	for c := range z {
+		z[c] += scale * float64(a[c])
+	}
+	return z
 }
 
 func softmax(z [nClasses]float64) [nClasses]float64 {
@@ -78,12 +93,22 @@ func softmax(z [nClasses]float64) [nClasses]float64 {
 //	kind<TAB>name<TAB>negative<TAB>neutral<TAB>positive
 //
 // kind is "bias" (one row, name empty), "dense" (one row for each of
-// denseNames, by name) or "gram" (a word, or two words joined by a space).
-// `ripple train sentiment` writes it.
+// denseNames, by name) or "row" (a row of the feature table, by its index
+// in decimal; rows left out are zero). `ripple train sentiment` writes it.
 func loadModel(fsys fs.FS, name string) (*model, error) {
-	m := &model{grams: map[uint64][nClasses]float32{}}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("sentiment: %w", err)
+	}
+	defer f.Close()
+	return readModel(f, name)
+}
+
+// readModel reads a model file from r; name is for errors.
+func readModel(r io.Reader, name string) (*model, error) {
+	m := newModel()
 	seen := map[string]bool{}
-	err := eachLine(fsys, name, func(line string, n int) error {
+	err := scanLines(r, name, func(line string, n int) error {
 		f := strings.Split(line, "\t")
 		if len(f) != 5 {
 			return fmt.Errorf("line %d: want kind<TAB>name<TAB>3 weights, have %d fields", n, len(f))
@@ -91,8 +116,8 @@ func loadModel(fsys fs.FS, name string) (*model, error) {
 		var w [nClasses]float64
 		for c := range w {
 			v, err := strconv.ParseFloat(f[2+c], 64)
-			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("line %d: weight %q is not a finite number", n, f[2+c])
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > maxWeight {
+				return fmt.Errorf("line %d: weight %q is not a number within ±%g", n, f[2+c], float64(maxWeight))
 			}
 			w[c] = v
 		}
@@ -105,11 +130,14 @@ func loadModel(fsys fs.FS, name string) (*model, error) {
 				return fmt.Errorf("line %d: unknown dense feature %q", n, f[1])
 			}
 			m.dense[j] = w
-		case "gram":
-			if f[1] == "" || len(strings.Fields(f[1])) > 2 {
-				return fmt.Errorf("line %d: gram %q is not one or two words", n, f[1])
+		case "row":
+			r, err := strconv.ParseUint(f[1], 10, 32)
+			if err != nil || r >= tableRows || strconv.FormatUint(r, 10) != f[1] {
+				return fmt.Errorf("line %d: row %q is not an index below %d", n, f[1], tableRows)
 			}
-			m.grams[gramKey(f[1])] = [nClasses]float32{float32(w[0]), float32(w[1]), float32(w[2])}
+			for c := range w {
+				m.table[nClasses*r+uint64(c)] = float32(w[c])
+			}
 		default:
 			return fmt.Errorf("line %d: unknown kind %q", n, f[0])
 		}
@@ -129,6 +157,11 @@ func loadModel(fsys fs.FS, name string) (*model, error) {
 	return m, nil
 }
 
+// maxWeight bounds a weight a model file may hold: a trained weight is a
+// few units at most, and a bound keeps a damaged file from overflowing a
+// text's sum.
+const maxWeight = 1e6
+
 func denseIndex(name string) int {
 	for j, n := range denseNames {
 		if n == name {
@@ -138,9 +171,9 @@ func denseIndex(name string) int {
 	return -1
 }
 
-// writeModel writes m in model.tsv's format; names maps each gram's key
-// back to its text.
-func writeModel(w io.Writer, m *model, names map[uint64]string, header string) error {
+// writeModel writes m in model.tsv's format, leaving out the table rows
+// whose weights are all smaller than prune.
+func writeModel(w io.Writer, m *model, prune float64, header string) error {
 	var b strings.Builder
 	for _, line := range strings.Split(strings.TrimSpace(header), "\n") {
 		b.WriteString("# " + line + "\n")
@@ -148,7 +181,7 @@ func writeModel(w io.Writer, m *model, names map[uint64]string, header string) e
 	row := func(kind, name string, w [nClasses]float64) {
 		b.WriteString(kind + "\t" + name)
 		for _, v := range w {
-			b.WriteString("\t" + strconv.FormatFloat(v, 'g', 4, 64))
+			b.WriteString("\t" + strconv.FormatFloat(v, 'g', 3, 64))
 		}
 		b.WriteByte('\n')
 	}
@@ -156,14 +189,12 @@ func writeModel(w io.Writer, m *model, names map[uint64]string, header string) e
 	for j, n := range denseNames {
 		row("dense", n, m.dense[j])
 	}
-	grams := make([]string, 0, len(m.grams))
-	for k := range m.grams {
-		grams = append(grams, names[k])
-	}
-	sort.Strings(grams)
-	for _, g := range grams {
-		v := m.grams[gramKey(g)]
-		row("gram", g, [nClasses]float64{float64(v[0]), float64(v[1]), float64(v[2])})
+	for r := range tableRows {
+		v := m.table[nClasses*r : nClasses*r+nClasses]
+		if max(math.Abs(float64(v[0])), math.Abs(float64(v[1])), math.Abs(float64(v[2]))) < prune {
+			continue
+		}
+		row("row", strconv.Itoa(r), [nClasses]float64{float64(v[0]), float64(v[1]), float64(v[2])})
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

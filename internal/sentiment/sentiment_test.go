@@ -57,6 +57,12 @@ func TestShipped(t *testing.T) {
 		{"how do I reset my password?", Neutral},
 		{"Our CEO will speak at the summit on Tuesday", Neutral},
 		{"El servicio es muy malo y no me gusta nada", Unscored},
+		// The examples: Spanish is left unscored, a plain fact is
+		// neutral, and sarcasm after a complaint is a complaint.
+		{"Me encanta este producto", Unscored},
+		{"The product arrived on Tuesday.", Neutral},
+		{"Great, another delay. Thanks a lot.", Negative},
+		{"@AcmeAir thanks for the upgrade, great crew!", Positive},
 	}
 	for _, tt := range tests {
 		have := Default().Analyze(tt.text)
@@ -115,6 +121,11 @@ func TestLabels(t *testing.T) {
 		{"pleasant word in a name", "details on our Halloween Party this year", Positive},
 		{"capital after a handle starts afresh", "Unfollowing @bob Tired of the snark", Negative},
 		{"adjective leading a name", "My picks for the Best New Manga", Positive},
+		{"sarcasm: cue by the complaint", "Great, another delay. Thanks a lot.", Negative},
+		{"sarcasm: tag after the praise", "Thanks a lot for losing my bag", Negative},
+		{"sarcasm: complaint then cue", "my flight is delayed again, awesome", Negative},
+		{"praise before a cue is sincere", "Another great night with the team", Positive},
+		{"praise without a complaint", "Thanks a lot for the help!", Positive},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,6 +187,14 @@ func TestLanguage(t *testing.T) {
 		// Emoji read the same in any language.
 		{"El servicio es muy bueno y me gusta 😍", Positive, "es"},
 		{"Обслуживание ужасное 😡", Negative, "und"},
+		{"Me encanta este producto", Unscored, "es"},
+		{"J'adore ce produit, il est très bien", Unscored, "fr"},
+		{"Ich liebe dieses Produkt, es ist sehr gut", Unscored, "de"},
+		{"Eu adoro este produto, é muito bom", Unscored, "pt"},
+		{"Adoro questo prodotto, è molto bello", Unscored, "it"},
+		// An English contraction is no Portuguese "em".
+		{"Give 'em hell, give 'em hell, give 'em hell!", Negative, "en"},
+		{"Merci! The service was great", Positive, "en"},
 	}
 	for _, tt := range tests {
 		have := analyze(t, tt.text)

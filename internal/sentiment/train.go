@@ -1,11 +1,12 @@
 package sentiment
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"math"
-	"runtime"
+	"strings"
 	"sync"
 )
 
@@ -15,28 +16,33 @@ type TrainSet struct {
 	Weight float64
 }
 
-// Recipe is what the English model is trained on: every labelled set Ripple
-// has, weighted so that no one kind of text dominates. TweetEval's tweets
-// weigh most: they are the only set with real neutral statements (news,
-// announcements, plain facts), which is most of what a brand's mentions
-// are. VADER's tweets carry the everyday personal voice; the reviews carry
-// polar words in context but are not social text, so they weigh little.
+// Recipe is what the shipped English model is trained on: the whole pool
+// of SemEval's annotated tweets, 2013 to 2016, held-out splits included.
+// HeldOutRecipe is the same design trained without the held-out sets, to
+// measure it on them.
 var Recipe = []struct {
 	Set    string
 	Weight float64
 }{
-	{"tweeteval_val", 4},
-	{"vader_tweets_raw", 2},
-	{"movie_snippets", 0.3},
-	{"uci_amazon", 0.3},
-	{"uci_imdb", 0.3},
-	{"uci_yelp", 0.3},
+	{SetPoolTrain, 1},
+	{SetPoolDev, 1},
+	{SetPoolBrands, 1},
+	{SetPoolTest, 1},
 }
 
-// RecipeSets picks the sets of Recipe out of sets, with their weights.
-func RecipeSets(sets []Set) ([]TrainSet, error) {
+// HeldOutRecipe is Recipe without the sets it is measured on: the brand
+// tweets and 2016's test split. The development split, which the design
+// was chosen on, is trained on, as the issue's held-out split has it
+// (2013 to 2015 and 2016's train and dev splits).
+var HeldOutRecipe = Recipe[:2]
+
+// RecipeSets picks the sets of recipe out of sets, with their weights.
+func RecipeSets(sets []Set, recipe []struct {
+	Set    string
+	Weight float64
+}) ([]TrainSet, error) {
 	var out []TrainSet
-	for _, r := range Recipe {
+	for _, r := range recipe {
 		i := setIndex(sets, r.Set)
 		if i < 0 {
 			return nil, fmt.Errorf("sentiment: training set %s missing", r.Set)
@@ -67,118 +73,118 @@ func setIndex(sets []Set, name string) int {
 
 // TrainOptions tune the fit. The zero value means the defaults.
 type TrainOptions struct {
-	// C is the inverse strength of the L2 penalty (1 by default).
+	// C is the inverse strength of the L2 penalty (see defaultC).
 	C float64
-	// MinCount is how many training texts a gram must occur in to get a
-	// weight (2 by default): a gram seen once teaches nothing general.
-	MinCount int
-	// Prune drops grams whose weights are all smaller than this from the
-	// model (0.1 by default): it halves the model's size and leaves its
-	// held-out scores within 0.002.
+	// Prune leaves out of a written model the table rows whose weights are
+	// all smaller than this (see defaultPrune).
 	Prune float64
 }
 
+// The fit's defaults, chosen on the development sets.
+const (
+	defaultC     = 1
+	defaultPrune = 0.2
+)
+
 func (o TrainOptions) withDefaults() TrainOptions {
 	if o.C <= 0 {
-		o.C = 1
-	}
-	if o.MinCount <= 0 {
-		o.MinCount = 2
+		o.C = defaultC
 	}
 	if o.Prune <= 0 {
-		o.Prune = 0.1
+		o.Prune = defaultPrune
 	}
 	return o
 }
 
 // sample is one training text as the model sees it.
 type sample struct {
-	x     [nDense]float64
-	grams []int32 // vocabulary indices, distinct
-	scale float64
-	y     int
-	w     float64
-}
-
-// extracted is a labelled text's features before a vocabulary is chosen.
-type extracted struct {
-	x     [nDense]float64
-	keys  []uint64
-	scale float64
-	y     int
-	w     float64
+	x         [nDense]float64
+	feats     []uint32 // table rows, words and pairs first
+	nWord     int
+	wordScale float64
+	charScale float64
+	y         int
+	w         float64
 }
 
 // extract reads one text as the model for language l would; ok is false
-// when the text is in another language.
-func (a *Analyzer) extract(text string, l *language, names map[uint64]string) (e extracted, ok bool) {
+// when the text is in another language or has no word.
+func (a *Analyzer) extract(text string, l *language) (s sample, ok bool) {
 	sc := a.pool.Get().(*scratch)
 	defer a.pool.Put(sc)
 	sc.tokenize(text, a.lx)
 	li := sc.detect(a.lx)
 	if li < 0 || a.lx.langs[li] != l {
-		return e, false
+		return s, false
 	}
-	sc.dense(normalize(sc.score(l)), &e.x)
-	e.scale = sc.grams()
-	e.keys = append([]uint64(nil), sc.keys...)
-	if names != nil {
-		for _, g := range sc.gramTexts() {
-			names[gramKey(g)] = g
-		}
+	sc.dense(normalize(sc.score(l)), &s.x)
+	if sc.words == 0 {
+		return s, false
 	}
-	return e, true
+	s.wordScale, s.charScale = sc.features()
+	s.feats = append([]uint32(nil), sc.feats...)
+	s.nWord = sc.nWordFeats
+	return s, true
 }
 
 // Model is a trained model ready to be written as a model.tsv.
 type Model struct {
 	m     *model
-	names map[uint64]string
+	prune float64
 	// Texts is how many texts it was trained on.
 	Texts int
 }
 
-// Grams is how many words and word pairs the model keeps a weight for.
-func (m *Model) Grams() int { return len(m.m.grams) }
+// Rows is how many rows of the feature table a written model keeps.
+func (m *Model) Rows() int {
+	n := 0
+	for r := range tableRows {
+		v := m.m.table[nClasses*r : nClasses*r+nClasses]
+		if max(math.Abs(float64(v[0])), math.Abs(float64(v[1])), math.Abs(float64(v[2]))) >= m.prune {
+			n++
+		}
+	}
+	return n
+}
 
 // Write writes the model in model.tsv's format.
 func (m *Model) Write(w io.Writer) error {
 	header := fmt.Sprintf(`Ripple's English sentiment model: multinomial logistic regression over the
-rules' findings and the words and word pairs of a text. Written by
-"ripple train sentiment" from %d labelled texts (see Recipe in train.go).
-kind<TAB>name<TAB>negative<TAB>neutral<TAB>positive`, m.Texts)
-	return writeModel(w, m.m, m.names, header)
+rules' findings and the hashed words, word pairs and character n-grams of a
+text (2^%d table rows; rows whose weights are all below %g are left out).
+Written by "ripple train sentiment" from %d labelled tweets (see Recipe in
+train.go).
+kind<TAB>name<TAB>negative<TAB>neutral<TAB>positive`, tableBits, m.prune, m.Texts)
+	return writeModel(w, m.m, m.prune, header)
 }
 
 // Train fits the English model on sets.
 func (a *Analyzer) Train(ctx context.Context, sets []TrainSet, opt TrainOptions) (*Model, error) {
-	names := map[uint64]string{}
-	ex, _ := a.extractAll(sets, names)
-	m, err := fit(ctx, ex, nil, opt.withDefaults())
+	opt = opt.withDefaults()
+	ex := a.extractAll(sets)
+	m, err := fit(ctx, ex, opt)
 	if err != nil {
 		return nil, err
 	}
-	return &Model{m: m, names: names, Texts: len(ex)}, nil
+	return &Model{m: m, prune: opt.Prune, Texts: len(ex)}, nil
 }
 
-// extractAll reads every English text of sets, with its class and weight,
-// and returns the texts alongside; texts in other languages are left out.
-func (a *Analyzer) extractAll(sets []TrainSet, names map[uint64]string) ([]extracted, []string) {
+// extractAll reads every English text of sets with a word in it, with its
+// class and weight; texts in other languages are left out.
+func (a *Analyzer) extractAll(sets []TrainSet) []sample {
 	l := a.lx.langs[a.lx.fallback]
-	var ex []extracted
-	var texts []string
+	var ex []sample
 	for _, s := range sets {
 		for _, e := range s.Examples {
-			f, ok := a.extract(e.Text, l, names)
+			f, ok := a.extract(e.Text, l)
 			if !ok {
 				continue
 			}
 			f.y, f.w = classOf(e.Want), s.Weight
 			ex = append(ex, f)
-			texts = append(texts, e.Text)
 		}
 	}
-	return ex, texts
+	return ex
 }
 
 func classOf(l Label) int {
@@ -191,104 +197,91 @@ func classOf(l Label) int {
 	return classNeu
 }
 
-// CrossValidate measures the training recipe on texts it has not seen: the
-// texts are split into k folds by a hash of the text, so a text in two sets
-// is in the same fold of both; each fold is labelled by a model trained on
-// the other folds of train. Every set of eval gets a report, whether or not
-// it is in train.
-func (a *Analyzer) CrossValidate(ctx context.Context, train []TrainSet, eval []Set, k int, opt TrainOptions) ([]Report, error) {
-	if k < 2 {
-		return nil, fmt.Errorf("sentiment: cross-validation needs at least 2 folds, have %d", k)
+// HeldOut measures a model trained on train against every set of eval,
+// each without the texts train holds (compared as a tweet's words, so a
+// copy with other handles or escapes is the same text): every text is
+// labelled by a model that has not seen it. The model is measured as it
+// would ship, written out (pruned, three digits a weight) and read back.
+func (a *Analyzer) HeldOut(ctx context.Context, train []TrainSet, eval []Set, opt TrainOptions) ([]Report, error) {
+	trained, err := a.Train(ctx, train, opt)
+	if err != nil {
+		return nil, err
 	}
-	opt = opt.withDefaults()
-	foldOf := func(text string) int { return int(gramKey(text) % uint64(k)) }
-	ex, texts := a.extractAll(train, nil)
-	folds := make([]int, len(texts))
-	for i, t := range texts {
-		folds[i] = foldOf(t)
+	var buf bytes.Buffer
+	if err := trained.Write(&buf); err != nil {
+		return nil, err
 	}
-	models := make([]*model, k)
-	errs := make([]error, k)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for f := range k {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			keep := make([]bool, len(ex))
-			for i := range ex {
-				keep[i] = folds[i] != f
-			}
-			models[f], errs[f] = fit(ctx, ex, keep, opt)
-		}()
+	m, err := readModel(&buf, "held-out model")
+	if err != nil {
+		return nil, err
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+	seen := map[string]bool{}
+	for _, s := range train {
+		for _, e := range s.Examples {
+			seen[sameText(e.Text)] = true
 		}
 	}
 	reps := make([]Report, len(eval))
 	for i, s := range eval {
-		preds := make([]Label, len(s.Examples))
-		for j, e := range s.Examples {
-			preds[j] = a.analyze(e.Text, models[foldOf(e.Text)]).Label
+		held := Set{Name: s.Name, Binary: s.Binary}
+		var preds []Label
+		for _, e := range s.Examples {
+			if seen[sameText(e.Text)] {
+				continue
+			}
+			held.Examples = append(held.Examples, e)
+			preds = append(preds, a.analyze(e.Text, m).Label)
 		}
-		reps[i] = report(s, preds, 0)
+		reps[i] = report(held, preds, 0)
 	}
 	return reps, nil
 }
 
-// fit trains a model on the examples whose keep is true (all when keep is
-// nil): multinomial logistic regression with an L2 penalty, solved by
-// L-BFGS, the dense findings standardised while fitting.
-func fit(ctx context.Context, ex []extracted, keep []bool, opt TrainOptions) (*model, error) {
-	use := func(i int) bool { return keep == nil || keep[i] }
-	// Vocabulary: grams in at least MinCount training texts.
-	count := map[uint64]int{}
-	for i, e := range ex {
-		if use(i) {
-			for _, k := range e.keys {
-				count[k]++
+// sameText is the key two copies of a tweet share: its letters and digits,
+// lowercased, with escapes decoded and @handles left out (TweetEval writes
+// every handle as @user).
+func sameText(text string) string {
+	var b strings.Builder
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c == '@':
+			for i+1 < len(text) && (isWordByte(text[i+1]) || text[i+1] == '_') {
+				i++
 			}
+		case c == '\\' && i+5 < len(text) && text[i+1] == 'u':
+			if _, ok := hex4(text[i+2 : i+6]); ok {
+				i += 5
+			}
+		case 'A' <= c && c <= 'Z':
+			b.WriteByte(c + 'a' - 'A')
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			b.WriteByte(c)
 		}
 	}
-	vocab := map[uint64]int32{}
-	var keys []uint64
-	for i, e := range ex {
-		if !use(i) {
-			continue
-		}
-		for _, k := range e.keys {
-			if _, ok := vocab[k]; !ok && count[k] >= opt.MinCount {
-				vocab[k] = int32(len(keys))
-				keys = append(keys, k)
-			}
-		}
+	return b.String()
+}
+
+// fit trains a model on the samples: multinomial logistic regression with
+// an L2 penalty, solved by L-BFGS, the dense findings standardised while
+// fitting.
+func fit(ctx context.Context, ex []sample, opt TrainOptions) (*model, error) {
+	if len(ex) == 0 {
+		return nil, fmt.Errorf("sentiment: no training texts in the trained language")
 	}
 	var mean, sd [nDense]float64
-	var n float64
-	for i, e := range ex {
-		if use(i) {
-			n++
-			for j, v := range e.x {
-				mean[j] += v
-			}
+	n := float64(len(ex))
+	for _, e := range ex {
+		for j, v := range e.x {
+			mean[j] += v
 		}
-	}
-	if n == 0 {
-		return nil, fmt.Errorf("sentiment: no training texts in the trained language")
 	}
 	for j := range mean {
 		mean[j] /= n
 	}
-	for i, e := range ex {
-		if use(i) {
-			for j, v := range e.x {
-				sd[j] += (v - mean[j]) * (v - mean[j])
-			}
+	for _, e := range ex {
+		for j, v := range e.x {
+			sd[j] += (v - mean[j]) * (v - mean[j])
 		}
 	}
 	for j := range sd {
@@ -297,32 +290,35 @@ func fit(ctx context.Context, ex []extracted, keep []bool, opt TrainOptions) (*m
 			sd[j] = 1
 		}
 	}
-	var samples []sample
-	for i, e := range ex {
-		if !use(i) {
-			continue
-		}
-		s := sample{scale: e.scale, y: e.y, w: e.w}
-		for j, v := range e.x {
-			s.x[j] = (v - mean[j]) / sd[j]
-		}
-		for _, k := range e.keys {
-			if id, ok := vocab[k]; ok {
-				s.grams = append(s.grams, id)
-			}
-		}
-		samples = append(samples, s)
+	// Each class weighs as much as the others in all: the negative tweets,
+	// fewest in every set, are what a brand most needs found.
+	var classW [nClasses]float64
+	for _, e := range ex {
+		classW[e.y] += e.w
 	}
-	// θ: bias, then dense rows, then gram rows, nClasses weights each.
-	theta := make([]float64, nClasses*(1+nDense+len(keys)))
+	var total float64
+	for _, w := range classW {
+		total += w
+	}
+	samples := make([]sample, len(ex))
+	for i, e := range ex {
+		samples[i] = e
+		if classW[e.y] > 0 {
+			samples[i].w *= total / (nClasses * classW[e.y])
+		}
+		for j, v := range e.x {
+			samples[i].x[j] = (v - mean[j]) / sd[j]
+		}
+	}
+	// θ: bias, then dense rows, then table rows, nClasses weights each.
+	theta := make([]float64, nClasses*(1+nDense+tableRows))
 	lambda := 1 / opt.C
-	if err := lbfgs(ctx, theta, func(th, grad []float64) float64 {
-		return objective(samples, th, grad, lambda)
-	}); err != nil {
+	obj := newObjective(samples, len(theta), lambda)
+	if err := lbfgs(ctx, theta, obj.eval); err != nil {
 		return nil, err
 	}
 	// Undo the standardisation: w·(x-μ)/σ = (w/σ)·x - w·μ/σ.
-	m := &model{grams: map[uint64][nClasses]float32{}}
+	m := newModel()
 	copy(m.bias[:], theta[:nClasses])
 	for j := range nDense {
 		for c := range nClasses {
@@ -332,19 +328,64 @@ func fit(ctx context.Context, ex []extracted, keep []bool, opt TrainOptions) (*m
 		}
 	}
 	base := nClasses * (1 + nDense)
-	for g, k := range keys {
-		w := theta[base+nClasses*g : base+nClasses*(g+1)]
-		if max(math.Abs(w[0]), math.Abs(w[1]), math.Abs(w[2])) < opt.Prune {
-			continue
-		}
-		m.grams[k] = [nClasses]float32{float32(w[0]), float32(w[1]), float32(w[2])}
+	for i := range m.table {
+		m.table[i] = float32(theta[base+i])
 	}
 	return m, nil
 }
 
-// objective returns the weighted cross-entropy of samples under th plus the
-// L2 penalty on every weight but the bias, and writes its gradient to grad.
-func objective(samples []sample, th, grad []float64, lambda float64) float64 {
+// objective is the weighted cross-entropy of the samples plus the L2
+// penalty on every weight but the bias. Its data term is summed in a fixed
+// number of parts, each into a gradient of its own, and the parts are added
+// in order: the result is the same bit for bit on any machine, which keeps
+// training reproducible.
+type objective struct {
+	parts  [][]sample
+	grads  [][]float64
+	lambda float64
+}
+
+const objectiveParts = 2
+
+func newObjective(samples []sample, n int, lambda float64) *objective {
+	o := &objective{lambda: lambda}
+	per := (len(samples) + objectiveParts - 1) / objectiveParts
+	for p := range objectiveParts {
+		lo, hi := min(p*per, len(samples)), min((p+1)*per, len(samples))
+		o.parts = append(o.parts, samples[lo:hi])
+		o.grads = append(o.grads, make([]float64, n))
+	}
+	return o
+}
+
+func (o *objective) eval(th, grad []float64) float64 {
+	losses := make([]float64, len(o.parts))
+	var wg sync.WaitGroup
+	for p := range o.parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			losses[p] = dataLoss(o.parts[p], th, o.grads[p])
+		}()
+	}
+	wg.Wait()
+	var loss float64
+	copy(grad, o.grads[0])
+	loss = losses[0]
+	for p := 1; p < len(o.parts); p++ {
+		loss += losses[p]
+		axpy(1, o.grads[p], grad)
+	}
+	for i := nClasses; i < len(th); i++ {
+		loss += o.lambda / 2 * th[i] * th[i]
+		grad[i] += o.lambda * th[i]
+	}
+	return loss
+}
+
+// dataLoss returns the weighted cross-entropy of samples under th and
+// writes its gradient to grad.
+func dataLoss(samples []sample, th, grad []float64) float64 {
 	clear(grad)
 	base := nClasses * (1 + nDense)
 	var loss float64
@@ -358,10 +399,14 @@ func objective(samples []sample, th, grad []float64, lambda float64) float64 {
 				z[c] += v * row[c]
 			}
 		}
-		for _, g := range s.grams {
-			row := th[base+nClasses*int(g):]
+		for k, f := range s.feats {
+			sc := s.charScale
+			if k < s.nWord {
+				sc = s.wordScale
+			}
+			row := th[base+nClasses*int(f):]
 			for c := range z {
-				z[c] += s.scale * row[c]
+				z[c] += sc * row[c]
 			}
 		}
 		p := softmax(z)
@@ -380,16 +425,16 @@ func objective(samples []sample, th, grad []float64, lambda float64) float64 {
 				row[c] += v * d[c]
 			}
 		}
-		for _, g := range s.grams {
-			row := grad[base+nClasses*int(g):]
+		for k, f := range s.feats {
+			sc := s.charScale
+			if k < s.nWord {
+				sc = s.wordScale
+			}
+			row := grad[base+nClasses*int(f):]
 			for c := range d {
-				row[c] += s.scale * d[c]
+				row[c] += sc * d[c]
 			}
 		}
-	}
-	for i := nClasses; i < len(th); i++ {
-		loss += lambda / 2 * th[i] * th[i]
-		grad[i] += lambda * th[i]
 	}
 	return loss
 }
@@ -401,7 +446,7 @@ func lbfgs(ctx context.Context, x []float64, f func(x, grad []float64) float64) 
 	const (
 		history = 10
 		maxIter = 1000
-		tol     = 1e-7
+		tol     = 1e-5
 	)
 	n := len(x)
 	g := make([]float64, n)

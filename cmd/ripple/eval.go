@@ -67,7 +67,7 @@ func evalSentiment(ctx context.Context, s stdio, args []string) error {
 		reps = append(reps, a.Evaluate(set))
 	}
 	fmt.Fprintln(s.out, "The shipped model (trained on the sets marked t, which also hold most of tweeteval_val's tweets; on those its scores are not a measure):")
-	if err := printReports(s.out, reps); err != nil {
+	if err := printReports(s.out, reps, sentiment.Recipe); err != nil {
 		return err
 	}
 	if !*heldOut {
@@ -84,10 +84,12 @@ func evalSentiment(ctx context.Context, s stdio, args []string) error {
 	}
 	fmt.Fprintf(s.out, "\nHeld out (the recipe without %s and %s, trained in %.0fs; each set without the texts it was trained on):\n",
 		sentiment.SetPoolBrands, sentiment.SetPoolTest, time.Since(start).Seconds())
-	return printReports(s.out, held)
+	return printReports(s.out, held, sentiment.HeldOutRecipe)
 }
 
-func printReports(w io.Writer, reps []sentiment.Report) error {
+// printReports prints one table row per report, marking with t the sets
+// recipe trains on.
+func printReports(w io.Writer, reps []sentiment.Report, recipe []sentiment.RecipeSet) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "set\tclasses\ttexts\tunscored\taccuracy\tmacro-F1\tF1 pos\tF1 neu\tF1 neg\ttexts/s\t")
 	for _, r := range reps {
@@ -95,7 +97,7 @@ func printReports(w io.Writer, reps []sentiment.Report) error {
 			continue // a held-out table's training set: nothing of it is held out
 		}
 		name := r.Set
-		if sentiment.InRecipe(r.Set) {
+		if sentiment.InRecipe(recipe, r.Set) {
 			name += " t"
 		}
 		classes, neu, neg := "3", fmt.Sprintf("%.3f", r.F1[1]), fmt.Sprintf("%.3f", r.F1[2])

@@ -20,10 +20,7 @@ type TrainSet struct {
 // of SemEval's annotated tweets, 2013 to 2016, held-out splits included.
 // HeldOutRecipe is the same design trained without the held-out sets, to
 // measure it on them.
-var Recipe = []struct {
-	Set    string
-	Weight float64
-}{
+var Recipe = []RecipeSet{
 	{SetPoolTrain, 1},
 	{SetPoolDev, 1},
 	{SetPoolBrands, 1},
@@ -36,11 +33,15 @@ var Recipe = []struct {
 // (2013 to 2015 and 2016's train and dev splits).
 var HeldOutRecipe = Recipe[:2]
 
-// RecipeSets picks the sets of recipe out of sets, with their weights.
-func RecipeSets(sets []Set, recipe []struct {
+// RecipeSet names a set a model is trained on, with the weight its texts
+// carry.
+type RecipeSet struct {
 	Set    string
 	Weight float64
-}) ([]TrainSet, error) {
+}
+
+// RecipeSets picks the sets of recipe out of sets, with their weights.
+func RecipeSets(sets []Set, recipe []RecipeSet) ([]TrainSet, error) {
 	var out []TrainSet
 	for _, r := range recipe {
 		i := setIndex(sets, r.Set)
@@ -52,9 +53,9 @@ func RecipeSets(sets []Set, recipe []struct {
 	return out, nil
 }
 
-// InRecipe reports whether the set named name is part of Recipe.
-func InRecipe(name string) bool {
-	for _, r := range Recipe {
+// InRecipe reports whether the set named name is part of recipe.
+func InRecipe(recipe []RecipeSet, name string) bool {
+	for _, r := range recipe {
 		if r.Set == name {
 			return true
 		}

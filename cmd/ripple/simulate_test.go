@@ -41,7 +41,7 @@ func TestSimulate(t *testing.T) {
 	if n == 0 {
 		t.Error("no events written")
 	}
-	for _, name := range []string{"channels.csv", "people.csv", "referrals.csv", "mentions.csv", "spend.csv", "summary.json"} {
+	for _, name := range []string{"channels.csv", "people.csv", "messages.csv", "referrals.csv", "mentions.csv", "spend.csv", "summary.json"} {
 		if _, err := os.Stat(filepath.Join(dir, "sim.truth", name)); err != nil {
 			t.Errorf("truth file: %v", err)
 		}

@@ -32,10 +32,37 @@ type emitter struct {
 	sess    json.RawMessage // landing context of today's visit, if any
 	sessCh  int
 
-	anon   []string
 	user   []string
 	idSent []bool
 	sb     strings.Builder
+
+	// Identity: each person's persona, made on first use, their primary
+	// device's id, the devices they are signed in on (a bit per slot), and
+	// the device and social author of the message being built. Per-person
+	// state holds no pointers but the one id most messages read, so the
+	// collector has little to scan; other device ids are made when used.
+	pers   []persona
+	hot    []uint8 // what a day's device choice and a message's ids need, see hotOf
+	anon   []string
+	signed []uint8
+	dev    int
+	author string
+
+	impCh      []int16 // the first touch an ad impression of each channel derives
+	imp        int     // the channel of the ad impression being sent, or -1
+	lineBuf    []byte
+	stageName  string // the last track name looked up, and its stage rank
+	stageRank  int8
+	stageKnown bool
+
+	// Truth of every message: its person; and per person what their
+	// messages show, as a perfect resolver would see it: the channel of the
+	// first (1 + an index into touchKeys, 0 for none yet) and the furthest
+	// stage.
+	persons    []int32
+	firstTouch []int16
+	touchKeys  []string
+	touchRank  []int8
 
 	lib      json.RawMessage
 	ads      []json.RawMessage // per channel and ad
@@ -48,45 +75,80 @@ func newEmitter(w *world, emit func(*event.Message) error, start time.Time) *emi
 	e := &emitter{
 		w: w, emit: emit, b: brandOf(w.service), start: start,
 		idPfx: strconv.AppendUint([]byte("sim-"), w.seed, 10),
-		cp:    -1, anon: make([]string, n), user: make([]string, n), idSent: make([]bool, n),
+		cp:    -1, user: make([]string, n), idSent: make([]bool, n),
+		pers: make([]persona, n), hot: make([]uint8, n), anon: make([]string, n),
+		signed: make([]uint8, n), firstTouch: make([]int16, n), touchRank: make([]int8, n), impCh: make([]int16, len(w.ch)),
+		persons: make([]int32, 0, int(float64(n)*EventsPerPersonDay*float64(w.days)*1.1)),
 	}
 	e.idPfx = append(e.idPfx, '-')
+	e.idPfx = append(make([]byte, 0, len(e.idPfx)+20), e.idPfx...) // room for the number: one allocation an id
+	e.imp = -1
 	e.lib = json.RawMessage(`{"library":{"name":"ripple-sim","version":"1.0"}}`)
 	return e
 }
 
-// AnonymousID is the device id the simulator gives person p under seed.
+// AnonymousID is the id of person p's primary device under seed.
 func AnonymousID(seed uint64, p int) string {
-	h1 := hash4(seed, kWet, uint64(p), 1)
-	h2 := hash4(seed, kWet, uint64(p), 2)
-	var b [36]byte
-	x := [16]byte{}
-	for i := range 8 {
-		x[i] = byte(h1 >> (8 * i))
-		x[8+i] = byte(h2 >> (8 * i))
-	}
-	x[6] = x[6]&0x0f | 0x40 // a version 4 UUID, as analytics.js makes
-	x[8] = x[8]&0x3f | 0x80
-	j := 0
-	for i, v := range x {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			b[j] = '-'
-			j++
-		}
-		b[j], b[j+1] = hexDigits[v>>4], hexDigits[v&0xf]
-		j += 2
-	}
-	return string(b[:])
+	return uuidOf(hash4(seed, kWet, uint64(p), 1), hash4(seed, kWet, uint64(p), 2))
 }
 
 // UserID is the id person p gets when they sign up or buy.
 func UserID(p int) string { return "u-" + strconv.Itoa(p) }
 
-func (e *emitter) anonID(p int) string {
-	if e.anon[p] == "" {
-		e.anon[p] = AnonymousID(e.w.seed, p)
+// The bits of hot: the persona is made, it has a junk client, a
+// household device, and (in the top bits) its number of extra devices.
+const (
+	hotMade      = 1
+	hotJunk      = 2
+	hotHousehold = 4
+	hotExtra     = 8 // the count times hotExtra
+)
+
+func (e *emitter) persona(p int) *persona {
+	e.hotOf(p)
+	return &e.pers[p]
+}
+
+// hotOf is the byte of p's persona that every day and message reads: a
+// byte per person stays in cache where the whole persona would not.
+func (e *emitter) hotOf(p int) uint8 {
+	if h := e.hot[p]; h != 0 {
+		return h
 	}
-	return e.anon[p]
+	ps := personaOf(e.w.seed, p, len(e.w.people))
+	e.pers[p] = ps
+	h := uint8(hotMade) | uint8(ps.extra)*hotExtra
+	if ps.junkUser != 0 {
+		h |= hotJunk
+	}
+	if ps.partner >= 0 {
+		h |= hotHousehold
+	}
+	e.hot[p] = h
+	return h
+}
+
+// email writes person p's usual email address as the next key's value,
+// the common one straight into the slab.
+func (e *emitter) email(p int) {
+	if ps := e.persona(p); ps.family {
+		e.str("email", emailOf(p, ps, false))
+		return
+	}
+	e.key("email")
+	e.slab = append(e.slab, `"u-`...)
+	e.slab = strconv.AppendInt(e.slab, int64(p), 10)
+	e.slab = append(e.slab, `@mail.example"`...)
+}
+
+func (e *emitter) deviceID(p, slot int) string {
+	if slot == devPrimary {
+		if e.anon[p] == "" {
+			e.anon[p] = AnonymousID(e.w.seed, p)
+		}
+		return e.anon[p]
+	}
+	return deviceID(e.w.seed, p, slot, e.persona(p))
 }
 
 func (e *emitter) userID(p int) string {
@@ -107,6 +169,31 @@ func (e *emitter) day(p, d int) {
 	e.clockMS = int64(7*3600+e.r.intn(15*3600)) * 1000
 	e.sess = nil
 	e.sessCh = noneYet
+	e.dev = e.pickDevice(p)
+}
+
+// pickDevice is the device person p uses on a day: the primary one, or
+// another they have by then: extra devices once they have an account (the
+// shop's app, the laptop they sign in on), the household device from the
+// start.
+func (e *emitter) pickDevice(p int) int {
+	h := e.hotOf(p)
+	var opts [devSlots]int
+	n := 0
+	if e.idSent[p] {
+		for slot := 1; slot <= int(h/hotExtra); slot++ {
+			opts[n] = slot
+			n++
+		}
+	}
+	if h&hotHousehold != 0 {
+		opts[n] = devShared
+		n++
+	}
+	if n == 0 || e.r.chance(primaryDayShare) {
+		return devPrimary
+	}
+	return opts[e.r.intn(n)]
 }
 
 func (e *emitter) tick() time.Time {
@@ -165,33 +252,54 @@ func (e *emitter) end() json.RawMessage {
 	return e.slab[e.at:len(e.slab):len(e.slab)]
 }
 
-// send emits one message for person p at the current clock, sending their
-// identify call first if they have just become known.
-func (e *emitter) send(p int, typ event.Type, name string, props, ctx json.RawMessage) error {
+// origin is where a message comes from, which decides its ids.
+type origin uint8
+
+const (
+	// onDevice: the person's device of the day: its anonymous id, and the
+	// user id once they signed in on it.
+	onDevice origin = iota
+	// fromServer: the business's backend or email provider, which knows the
+	// user id (and the email), not the device.
+	fromServer
+	// onPlatform: a social platform's data, which names the author by
+	// handle (e.author) and knows nothing of the site's ids.
+	onPlatform
+)
+
+// send emits one message for person p at the current clock: body is the
+// properties of a track, page or screen call and the traits of an identify
+// call. A known person's first message from a device signs them up there.
+func (e *emitter) send(p int, o origin, typ event.Type, name string, body, ctx json.RawMessage) error {
 	ps := &e.w.people[p]
-	if ps.known && !e.idSent[p] {
-		e.idSent[p] = true
-		e.begin()
-		e.str("email", e.userID(p)+"@mail.example")
-		e.str("first_name", firstNames[p%len(firstNames)])
-		e.num("followers", float64(len(e.w.g.followers(p))))
-		if err := e.send(p, event.Identify, "", nil, e.lib); err != nil {
+	if o == onDevice && ps.known && !e.idSent[p] {
+		if err := e.signIn(p); err != nil {
 			return err
 		}
 	}
 	m := &e.msg
 	ts := e.tick()
-	*m = event.Message{
-		Type: typ, AnonymousID: e.anonID(p), Timestamp: ts, OriginalTimestamp: ts,
-		Properties: props, Context: ctx,
-	}
+	*m = event.Message{Type: typ, Timestamp: ts, OriginalTimestamp: ts, Context: ctx}
 	if typ == event.Identify {
-		m.Traits = e.end()
+		m.Traits = body
+	} else {
+		m.Properties = body
 	}
 	e.n++
 	m.MessageID = string(strconv.AppendUint(e.idPfx, e.n, 10))
-	if ps.known {
+	switch o {
+	case onDevice:
+		m.AnonymousID = e.deviceID(p, e.dev)
+		switch {
+		case e.signed[p]&(1<<e.dev) != 0:
+			m.UserID = e.userID(p)
+		case e.dev == devPrimary && e.hotOf(p)&hotJunk != 0:
+			m.UserID = junkUserIDs[e.pers[p].junkUser-1]
+		}
+	case fromServer:
 		m.UserID = e.userID(p)
+	case onPlatform:
+		m.AnonymousID = e.author
 	}
 	switch typ {
 	case event.Track:
@@ -199,8 +307,122 @@ func (e *emitter) send(p int, typ event.Type, name string, props, ctx json.RawMe
 	case event.Page:
 		m.Name = name
 	}
+	e.see(p, m, e.imp)
 	e.events++
 	return e.emit(m)
+}
+
+// touchKey is the index of a channel key in touchKeys, plus one.
+func (e *emitter) touchKey(key string) int16 {
+	for i, k := range e.touchKeys {
+		if k == key {
+			return int16(i + 1)
+		}
+	}
+	e.touchKeys = append(e.touchKeys, key)
+	return int16(len(e.touchKeys))
+}
+
+// line is m as an NDJSON line, in a buffer reused by the next call.
+func (e *emitter) line(m *event.Message) []byte {
+	e.lineBuf = AppendNDJSON(e.lineBuf[:0], m)
+	return e.lineBuf
+}
+
+// see records the truth of message m of person p: the channel of their
+// first message, as enrichment derives it (imp is the ad channel when m is
+// one of its impressions, whose channel is the same every time), and the
+// furthest stage their messages show.
+func (e *emitter) see(p int, m *event.Message, imp int) {
+	e.persons = append(e.persons, int32(p))
+	if e.firstTouch[p] == 0 {
+		if imp >= 0 && e.impCh[imp] != 0 {
+			e.firstTouch[p] = e.impCh[imp]
+		} else if c, err := event.ParseInPlace(e.line(m), -1, m.Timestamp, event.Defaults{}); err == nil && event.Enrich(&c, -1) == nil {
+			// Parsing the message's line reads it faster than decoding its
+			// JSON objects again, and is exactly what ingest sees.
+			e.firstTouch[p] = e.touchKey(c.Channel.Key())
+			if imp >= 0 {
+				e.impCh[imp] = e.firstTouch[p]
+			}
+		}
+	}
+	var r int8
+	switch {
+	case m.Type != event.Track:
+		r = int8(event.StageOf(m).Rank())
+	case e.stageKnown && m.Event == e.stageName:
+		r = e.stageRank
+	default:
+		r = int8(event.StageOf(m).Rank())
+		e.stageName, e.stageRank, e.stageKnown = m.Event, r, true
+	}
+	if r > e.touchRank[p] {
+		e.touchRank[p] = r
+	}
+}
+
+// signIn signs known person p in on the device of the day: an identify
+// call, after an alias call from clients that send one at sign-up, or a
+// "Signed In" event when they signed up before on another device. A
+// sign-up is also identified by the backend for some people.
+func (e *emitter) signIn(p int) error {
+	pers := e.persona(p)
+	first := !e.idSent[p]
+	e.idSent[p] = true
+	e.signed[p] |= 1 << e.dev
+	if first && pers.aliases {
+		m := &e.msg
+		ts := e.tick()
+		e.n++
+		*m = event.Message{
+			Type: event.Alias, UserID: e.userID(p), PreviousID: e.deviceID(p, e.dev), AnonymousID: e.deviceID(p, e.dev),
+			MessageID: string(strconv.AppendUint(e.idPfx, e.n, 10)), Timestamp: ts, OriginalTimestamp: ts, Context: e.lib,
+		}
+		e.see(p, m, -1)
+		e.events++
+		if err := e.emit(m); err != nil {
+			return err
+		}
+	}
+	if !first {
+		if err := e.send(p, onDevice, event.Track, "Signed In", nil, e.lib); err != nil {
+			return err
+		}
+	}
+	e.begin()
+	e.str("email", emailOf(p, pers, e.r.chance(0.3)))
+	e.str("first_name", firstNames[p%len(firstNames)])
+	e.num("followers", float64(len(e.w.g.followers(p))))
+	if pers.phone >= 0 && e.r.chance(0.6) {
+		e.str("phone", phoneOf(p, pers.phone))
+	}
+	if pers.linked >= 0 {
+		pl := postPlatforms[pers.linked]
+		e.str(pl, "@"+handleOf(p, pl, pers))
+	}
+	if err := e.send(p, onDevice, event.Identify, "", e.end(), e.lib); err != nil {
+		return err
+	}
+	if first && pers.server {
+		e.begin()
+		e.str("email", emailOf(p, pers, false))
+		if pers.phone >= 0 {
+			e.str("phone", phoneOf(p, pers.phone))
+		}
+		return e.send(p, fromServer, event.Identify, "", e.end(), e.lib)
+	}
+	return nil
+}
+
+// signedIn reports whether p is signed in on the device of the day, signing
+// them in first when they are known but not yet there: checking out needs
+// an account.
+func (e *emitter) ensureSignedIn(p int) error {
+	if !e.w.people[p].known || e.signed[p]&(1<<e.dev) != 0 {
+		return nil
+	}
+	return e.signIn(p)
 }
 
 // platformOf is the value of properties.platform for channel c.
@@ -227,6 +449,7 @@ func (e *emitter) exposure(p, d, c int) error {
 	}
 	for range n {
 		var props, ctx json.RawMessage
+		o := onDevice
 		if s.Impression == "Ad Impression" {
 			// An ad's properties never change: built once, shared read-only.
 			props, ctx = e.adProps(c, e.r.intn(adsPerCampaign)), e.lib
@@ -235,13 +458,19 @@ func (e *emitter) exposure(p, d, c int) error {
 			e.str("campaign_name", s.Campaign)
 			e.str("email_id", s.Campaign+"-"+strconv.Itoa(d/7))
 			props = e.end()
-			if s.Source != "" {
-				ctx = e.campaignCtx(c)
-			} else {
-				ctx = e.lib
-			}
+			o, ctx = fromServer, e.emailCtx(p, c)
 		}
-		if err := e.send(p, event.Track, s.Impression, props, ctx); err != nil {
+		// An ad platform's impression is matched to the person's primary
+		// browser, whichever device the day's visits are on: the ad platforms
+		// report exposure, not the site's devices.
+		dev := e.dev
+		e.dev = devPrimary
+		if s.Impression == "Ad Impression" {
+			e.imp = c
+		}
+		err := e.send(p, o, event.Track, s.Impression, props, ctx)
+		e.dev, e.imp = dev, -1
+		if err != nil {
 			return err
 		}
 	}
@@ -266,17 +495,24 @@ func (e *emitter) adProps(c, ad int) json.RawMessage {
 	return e.ads[k]
 }
 
-func (e *emitter) campaignCtx(c int) json.RawMessage {
+// emailCtx is the context of an email provider's event about person p and
+// email channel c: the campaign when the channel tags one, and the address.
+func (e *emitter) emailCtx(p, c int) json.RawMessage {
 	s := &e.w.ch[c]
 	e.begin()
 	e.open("library")
 	e.str("name", "ripple-sim")
 	e.str("version", "1.0")
 	e.close()
-	e.open("campaign")
-	e.str("name", s.Campaign)
-	e.str("source", s.Source)
-	e.str("medium", s.Medium)
+	if s.Source != "" {
+		e.open("campaign")
+		e.str("name", s.Campaign)
+		e.str("source", s.Source)
+		e.str("medium", s.Medium)
+		e.close()
+	}
+	e.open("traits")
+	e.email(p)
 	e.close()
 	return e.end()
 }
@@ -363,7 +599,7 @@ func (e *emitter) advance(p, d, stage, credit int, poster int32, plat int8, refe
 		e.str("referrer_id", e.userID(int(poster)))
 		e.str("referral_code", "ref-"+strconv.Itoa(int(poster)))
 		e.str("platform", postPlatforms[plat])
-		if err := e.send(p, event.Track, "Referral Accepted", e.end(), e.lib); err != nil {
+		if err := e.send(p, onDevice, event.Track, "Referral Accepted", e.end(), e.lib); err != nil {
 			return err
 		}
 	}
@@ -372,7 +608,7 @@ func (e *emitter) advance(p, d, stage, credit int, poster int32, plat int8, refe
 		return e.find(p, credit, poster, plat)
 	case rUnderstand:
 		ctx := e.visit(p, credit, poster, plat)
-		if err := e.send(p, event.Page, e.b.name, nil, ctx); err != nil {
+		if err := e.send(p, onDevice, event.Page, e.b.name, nil, ctx); err != nil {
 			return err
 		}
 		return e.viewed(p, ctx)
@@ -381,7 +617,7 @@ func (e *emitter) advance(p, d, stage, credit int, poster int32, plat int8, refe
 		if e.w.people[p].known {
 			e.begin()
 			e.str("method", "email")
-			if err := e.send(p, event.Track, "Signed Up", e.end(), ctx); err != nil {
+			if err := e.send(p, onDevice, event.Track, "Signed Up", e.end(), ctx); err != nil {
 				return err
 			}
 		}
@@ -389,7 +625,7 @@ func (e *emitter) advance(p, d, stage, credit int, poster int32, plat int8, refe
 			e.begin()
 			e.str("platform", e.w.ch[credit].Platform)
 			e.str("title", e.b.name+" story")
-			if err := e.send(p, event.Track, "Video Playback Completed", e.end(), ctx); err != nil {
+			if err := e.send(p, onDevice, event.Track, "Video Playback Completed", e.end(), ctx); err != nil {
 				return err
 			}
 		}
@@ -407,7 +643,7 @@ func (e *emitter) advance(p, d, stage, credit int, poster int32, plat int8, refe
 			e.num("price", thing.price)
 			e.num("quantity", 1)
 		}
-		if err := e.send(p, event.Track, name, e.end(), ctx); err != nil {
+		if err := e.send(p, onDevice, event.Track, name, e.end(), ctx); err != nil {
 			return err
 		}
 		if credit >= 0 && e.w.ch[credit].Impression == "Ad Impression" && e.w.ch[credit].Medium == "paid_social" && e.r.chance(0.3) {
@@ -427,18 +663,18 @@ func (e *emitter) find(p, credit int, poster int32, plat int8) error {
 	case s != nil && s.Impression == "Email Opened":
 		e.str("campaign_name", s.Campaign)
 		e.str("link_url", e.b.site+"/")
-		return e.send(p, event.Track, "Email Link Clicked", e.end(), e.campaignCtx(credit))
+		return e.send(p, fromServer, event.Track, "Email Link Clicked", e.end(), e.emailCtx(p, credit))
 	case s != nil && s.Source != "":
 		e.str("platform", e.platformOf(credit))
 		e.str("campaign", s.Campaign)
-		return e.send(p, event.Track, "Ad Clicked", e.end(), e.visit(p, credit, poster, plat))
+		return e.send(p, onDevice, event.Track, "Ad Clicked", e.end(), e.visit(p, credit, poster, plat))
 	}
 	q := strings.ToLower(e.b.name)
 	if e.r.chance(0.5) {
 		q += " " + strings.ToLower(e.b.things[e.r.intn(len(e.b.things))].name)
 	}
 	e.str("query", q)
-	return e.send(p, event.Track, "Products Searched", e.end(), e.visit(p, credit, poster, plat))
+	return e.send(p, onDevice, event.Track, "Products Searched", e.end(), e.visit(p, credit, poster, plat))
 }
 
 // viewed is a product (or plan) page view on the visit.
@@ -449,7 +685,7 @@ func (e *emitter) viewed(p int, ctx json.RawMessage) error {
 	e.str("name", thing.name)
 	e.str("category", thing.category)
 	e.num("price", thing.price)
-	return e.send(p, event.Track, "Product Viewed", e.end(), ctx)
+	return e.send(p, onDevice, event.Track, "Product Viewed", e.end(), ctx)
 }
 
 func (e *emitter) orderID(p, n int) string {
@@ -467,6 +703,11 @@ func (e *emitter) order(p, d int, o *basket, n int) error {
 	}
 	ctx := e.visit(p, c, ps.referrer, ps.refPlat)
 	id := e.orderID(p, n)
+	if !e.w.service || n == 1 {
+		if err := e.ensureSignedIn(p); err != nil {
+			return err
+		}
+	}
 	products := func() {
 		e.key("products")
 		e.slab = append(e.slab, '[')
@@ -493,19 +734,19 @@ func (e *emitter) order(p, d int, o *basket, n int) error {
 		e.str("plan", plan.name)
 		e.num("revenue", o.total)
 		e.str("currency", "USD")
-		name := "Subscription Started"
+		// A renewal is charged by the backend, not on a visit.
 		if n > 1 {
-			name = "Order Completed"
 			e.boolean("renewal", true)
+			return e.send(p, fromServer, event.Track, "Order Completed", e.end(), e.lib)
 		}
-		return e.send(p, event.Track, name, e.end(), ctx)
+		return e.send(p, onDevice, event.Track, "Subscription Started", e.end(), ctx)
 	}
 	e.begin()
 	e.str("order_id", id)
 	e.num("value", o.total)
 	e.str("currency", "USD")
 	products()
-	if err := e.send(p, event.Track, "Checkout Started", e.end(), ctx); err != nil {
+	if err := e.send(p, onDevice, event.Track, "Checkout Started", e.end(), ctx); err != nil {
 		return err
 	}
 	e.begin()
@@ -513,7 +754,7 @@ func (e *emitter) order(p, d int, o *basket, n int) error {
 	e.num("revenue", o.total)
 	e.str("currency", "USD")
 	products()
-	return e.send(p, event.Track, "Order Completed", e.end(), ctx)
+	return e.send(p, onDevice, event.Track, "Order Completed", e.end(), ctx)
 }
 
 func (e *emitter) refund(p, d int, amount float64, n int) error {
@@ -522,7 +763,7 @@ func (e *emitter) refund(p, d int, amount float64, n int) error {
 	e.str("order_id", e.orderID(p, n))
 	e.num("revenue", amount)
 	e.str("currency", "USD")
-	return e.send(p, event.Track, "Order Refunded", e.end(), e.lib)
+	return e.send(p, fromServer, event.Track, "Order Refunded", e.end(), e.lib)
 }
 
 func (e *emitter) churn(p, d int) error {
@@ -532,7 +773,7 @@ func (e *emitter) churn(p, d int) error {
 		e.str("subscription_id", "sub-"+strconv.Itoa(p))
 		e.str("plan", e.b.things[e.w.people[p].plan].name)
 		e.str("reason", churnReasons[e.r.intn(len(churnReasons))])
-		if err := e.send(p, event.Track, "Subscription Cancelled", e.end(), e.lib); err != nil {
+		if err := e.send(p, fromServer, event.Track, "Subscription Cancelled", e.end(), e.lib); err != nil {
 			return err
 		}
 	}
@@ -561,12 +802,12 @@ func (e *emitter) post(p, d, plat int, first bool) error {
 		e.str("platform", platform)
 		e.str("url", e.b.site+"/?ref="+e.userID(p))
 		e.num("reach", float64(len(e.w.g.followers(p))))
-		return e.send(p, event.Track, "Post Shared", e.end(), e.lib)
+		return e.send(p, onDevice, event.Track, "Post Shared", e.end(), e.lib)
 	}
 	e.begin()
 	e.str("referral_code", "ref-"+strconv.Itoa(p))
 	e.str("platform", platform)
-	return e.send(p, event.Track, "Referral Sent", e.end(), e.lib)
+	return e.send(p, onDevice, event.Track, "Referral Sent", e.end(), e.lib)
 }
 
 // say emits a text event from a template set and records its true
@@ -578,9 +819,12 @@ func (e *emitter) say(p, d int, name, platform string, set []template, needsRepl
 	score := t.score + (e.r.float()-0.5)*0.1
 	label := labelOf(t.score)
 	needsReply = needsReply || label == Negative || name == "Message Received"
+	handle := handleOf(p, platform, e.persona(p))
+	e.author = platform + ":@" + handle
 	e.begin()
 	e.str("text", text)
 	e.str("platform", platform)
+	e.str("author_handle", "@"+handle)
 	if name == "Review Posted" {
 		e.num("rating", float64(4+e.r.intn(2)))
 	}
@@ -591,7 +835,7 @@ func (e *emitter) say(p, d int, name, platform string, set []template, needsRepl
 		e.boolean("needs_reply", true)
 	}
 	props := e.end()
-	if err := e.send(p, event.Track, name, props, e.lib); err != nil {
+	if err := e.send(p, onPlatform, event.Track, name, props, e.lib); err != nil {
 		return err
 	}
 	e.mentions = append(e.mentions, Mention{
@@ -619,12 +863,20 @@ func (e *emitter) daily(p, d int) error {
 			c = e.w.organic()
 		}
 		ctx := e.visit(p, c, -1, 0)
-		if ps.known && e.r.chance(0.3) {
-			if err := e.send(p, event.Track, "Signed In", nil, ctx); err != nil {
+		switch {
+		case !ps.known:
+		case e.signed[p]&(1<<e.dev) == 0:
+			if e.r.chance(signInChance) {
+				if err := e.signIn(p); err != nil {
+					return err
+				}
+			}
+		case e.r.chance(0.3):
+			if err := e.send(p, onDevice, event.Track, "Signed In", nil, ctx); err != nil {
 				return err
 			}
 		}
-		if err := e.send(p, event.Page, e.b.name, nil, ctx); err != nil {
+		if err := e.send(p, onDevice, event.Page, e.b.name, nil, ctx); err != nil {
 			return err
 		}
 		for range 1 + e.r.intn(3) {

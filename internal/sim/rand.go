@@ -34,6 +34,7 @@ const (
 	kGraph
 	kWet
 	kSpend
+	kIdentity
 )
 
 // hash4 combines a seed and three keys into one well-mixed word.

@@ -4,9 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -36,7 +41,7 @@ func generate(t *testing.T, cfg Config) ([]byte, *Truth, map[string][]byte) {
 		t.Fatalf("WriteDir: %v", err)
 	}
 	files := map[string][]byte{}
-	for _, name := range []string{"channels.csv", "people.csv", "referrals.csv", "mentions.csv", "spend.csv", "summary.json"} {
+	for _, name := range []string{"channels.csv", "people.csv", "messages.csv", "referrals.csv", "mentions.csv", "spend.csv", "summary.json"} {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatalf("truth file: %v", err)
@@ -214,10 +219,6 @@ func TestEventsParseAndAgreeWithTruth(t *testing.T) {
 			cfg := small(21, biz)
 			cfg.SkipIncrementality = true
 			nd, tr, _ := generate(t, cfg)
-			person := map[string]int{}
-			for _, p := range tr.People {
-				person[p.AnonymousID] = p.ID
-			}
 			stageAt := func(p, day int) int {
 				r := 0
 				for i, d := range tr.People[p].StageDays {
@@ -243,12 +244,12 @@ func TestEventsParseAndAgreeWithTruth(t *testing.T) {
 				}
 				n++
 				names[m.Event]++
-				p, ok := person[m.AnonymousID]
+				p, ok := tr.PersonOf(m.MessageID)
 				if !ok {
-					t.Fatalf("line %d: anonymousId %q is nobody in the truth", n, m.AnonymousID)
+					t.Fatalf("line %d: message %q is nobody's in the truth", n, m.MessageID)
 				}
-				if m.UserID != "" && m.UserID != tr.People[p].UserID {
-					t.Fatalf("line %d: userId %q, truth says %q", n, m.UserID, tr.People[p].UserID)
+				if err := idsOf(&tr.People[p], &m); err != nil {
+					t.Fatalf("line %d: %v\n%s", n, err, sc.Bytes())
 				}
 				day := int(m.Timestamp.Sub(tr.Config.Start) / (24 * time.Hour))
 				if r := m.Stage.Rank(); r > stageAt(p, day) {
@@ -339,6 +340,7 @@ func TestWriteDir(t *testing.T) {
 	}{
 		{"channels.csv", "channel,platform,ownership,", len(tr.Channels)},
 		{"people.csv", "person_id,anonymous_id,user_id,stage,first_channel,referrer_id,", len(tr.People)},
+		{"messages.csv", "message_id,person_id", int(tr.Counts.Events)},
 		{"referrals.csv", "parent_id,child_id,day,channel", len(tr.Referrals)},
 		{"mentions.csv", "message_id,person_id,label,score,", len(tr.Mentions)},
 		{"spend.csv", "day,date,channel,amount", len(tr.Spend)},
@@ -393,5 +395,90 @@ func TestGraphHeavyTail(t *testing.T) {
 	}
 	if mean := float64(total) / 20000; float64(most) < 20*mean {
 		t.Errorf("most followers %d, mean %.1f: want a heavy tail (max at least 20x the mean)", most, mean)
+	}
+}
+
+// idsOf checks that m's ids are person p's: a device of theirs (or the
+// all-zeros id of a broken app), their handle on a platform, their user id
+// or a placeholder a broken client sends.
+func idsOf(p *PersonTruth, m *event.Message) error {
+	if a := m.AnonymousID; a != "" && a != zeroID && !slices.Contains(p.Devices(), a) &&
+		!(strings.Contains(a, ":@") && slices.Contains(p.Handles(), a)) {
+		return fmt.Errorf("anonymousId %q is none of person %d's devices %q or handles", a, p.ID, p.Devices())
+	}
+	if u := m.UserID; u != "" && u != p.UserID && !slices.Contains(junkUserIDs, u) {
+		return fmt.Errorf("userId %q, truth says %q", u, p.UserID)
+	}
+	if m.AnonymousID == "" && m.UserID == "" {
+		return errors.New("no id at all")
+	}
+	return nil
+}
+
+// A resolver that knew every message's person would find exactly the
+// truth's touches: each person's first channel and furthest stage, so the
+// truth's stage counts per first channel are what the messages support.
+func TestTouchesArePerfectResolution(t *testing.T) {
+	cfg := small(4, "product")
+	cfg.SkipIncrementality = true
+	nd, tr, files := generate(t, cfg)
+	type first struct {
+		ts      time.Time
+		id, key string
+	}
+	firsts := map[int]first{}
+	rank := make([]int, len(tr.People))
+	sc := bufio.NewScanner(bytes.NewReader(nd))
+	sc.Buffer(nil, 1<<20)
+	for n := 0; sc.Scan(); n++ {
+		m, err := event.Parse(sc.Bytes(), n, time.Now(), event.Defaults{})
+		if err == nil {
+			err = event.Enrich(&m, n)
+		}
+		if err != nil {
+			t.Fatalf("line %d: %v", n+1, err)
+		}
+		p, ok := tr.PersonOf(m.MessageID)
+		if !ok {
+			t.Fatalf("line %d: no person for %s", n+1, m.MessageID)
+		}
+		if f, seen := firsts[p]; !seen || m.Timestamp.Before(f.ts) || m.Timestamp.Equal(f.ts) && m.MessageID < f.id {
+			firsts[p] = first{m.Timestamp, m.MessageID, m.Channel.Key()}
+		}
+		rank[p] = max(rank[p], m.Stage.Rank())
+	}
+	type cell struct {
+		channel string
+		stage   int
+	}
+	have, want := map[cell]int{}, map[cell]int{}
+	for p, touch := range tr.Touches {
+		if f := firsts[p]; touch.FirstChannel != f.key || touch.Stage.Rank() != rank[p] {
+			t.Fatalf("person %d: truth touches %+v, messages show first channel %q and stage rank %d", p, touch, f.key, rank[p])
+		}
+		for r := 1; r <= rank[p]; r++ {
+			have[cell{firsts[p].key, r}]++
+		}
+	}
+	// The same counts from people.csv, as a later test reads them.
+	rows, err := csv.NewReader(bytes.NewReader(files["people.csv"])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	for _, r := range rows[1:] {
+		stage := event.Stage(r[col["touch_stage"]]).Rank()
+		for s := 1; s <= stage; s++ {
+			want[cell{r[col["first_touch"]], s}]++
+		}
+	}
+	if !maps.Equal(have, want) {
+		t.Errorf("stage counts per first channel from the messages %v, from people.csv %v", have, want)
+	}
+	if len(have) < 20 {
+		t.Errorf("only %d (channel, stage) cells: want a real spread", len(have))
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"ripple/internal/channel"
@@ -16,14 +17,19 @@ import (
 
 // Truth is what really happened in a simulation, to measure engines against.
 type Truth struct {
-	Seed      uint64
-	Config    Config
-	Channels  []ChannelTruth
-	People    []PersonTruth
-	Referrals []Referral
-	Mentions  []Mention
-	Spend     []Spend
-	Counts    Counts
+	Seed     uint64
+	Config   Config
+	Channels []ChannelTruth
+	People   []PersonTruth
+	// Touches is, per person, what their messages show (empty without
+	// events); MessagePeople is the true person of every message, indexed by
+	// the message's number (its id is sim-SEED-NUMBER, numbered from 1).
+	Touches       []Touch
+	MessagePeople []int32
+	Referrals     []Referral
+	Mentions      []Mention
+	Spend         []Spend
+	Counts        Counts
 }
 
 // ChannelTruth is one channel's true contribution.
@@ -62,6 +68,67 @@ type PersonTruth struct {
 	Orders       int
 	Revenue      float64
 	Churned      bool
+
+	// Household is the person sharing a household device with them, or -1.
+	Household int
+
+	// How the person shows up in the data, which the methods below spell
+	// out: made on demand, so a run of millions of people does not build
+	// their strings.
+	seed uint64
+	pers persona
+}
+
+// Devices lists the anonymous ids of the person's devices: the primary one
+// first, the household device last.
+func (p *PersonTruth) Devices() []string { return devices(p.seed, p.ID, &p.pers) }
+
+// Email is the address the person usually signs in with.
+func (p *PersonTruth) Email() string { return emailOf(p.ID, &p.pers, false) }
+
+// Phone is the person's phone number with its country code, digits only, or
+// "" when the business does not have it.
+func (p *PersonTruth) Phone() string {
+	if p.pers.phone < 0 {
+		return ""
+	}
+	return phoneOf(p.ID, 2) // the format with every digit and no punctuation
+}
+
+// HandleOn is the person's handle on a platform, as platform:@name.
+func (p *PersonTruth) HandleOn(platform string) string {
+	return platform + ":@" + handleOf(p.ID, platform, &p.pers)
+}
+
+// Handles lists the person's handles on every platform advocates post on.
+func (p *PersonTruth) Handles() []string {
+	out := make([]string, len(postPlatforms))
+	for i, pl := range postPlatforms {
+		out[i] = p.HandleOn(pl)
+	}
+	return out
+}
+
+// Touch is what one person's messages show, as a resolver that knew every
+// message's person would find it: the channel of their first message (""
+// when they left none) and the furthest stage a message moved them into.
+type Touch struct {
+	FirstChannel string
+	Stage        event.Stage
+}
+
+// PersonOf is the true person of the message with the given id, or false
+// when the id is not one of this run's.
+func (t *Truth) PersonOf(messageID string) (int, bool) {
+	pfx := "sim-" + strconv.FormatUint(t.Seed, 10) + "-"
+	if !strings.HasPrefix(messageID, pfx) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(messageID[len(pfx):])
+	if err != nil || n < 1 || n > len(t.MessagePeople) {
+		return 0, false
+	}
+	return int(t.MessagePeople[n-1]), true
 }
 
 // Referral is an edge of the referral tree: an advocate's post brought the
@@ -152,6 +219,8 @@ func (w *world) truth(cfg Config, g *graph) *Truth {
 		if ps.known {
 			pt.UserID = UserID(p)
 		}
+		pt.seed, pt.pers = w.seed, personaOf(w.seed, p, len(w.people))
+		pt.Household = int(pt.pers.partner)
 		for i, d := range ps.stageDay {
 			pt.StageDays[i] = int(d)
 		}
@@ -172,6 +241,16 @@ func (w *world) truth(cfg Config, g *graph) *Truth {
 	if w.out != nil {
 		t.Mentions = w.out.mentions
 		t.Counts.Events = w.out.events
+		t.MessagePeople = w.out.persons
+		t.Touches = make([]Touch, len(w.people))
+		for p := range t.Touches {
+			if k := w.out.firstTouch[p]; k > 0 {
+				t.Touches[p].FirstChannel = w.out.touchKeys[k-1]
+			}
+			if r := w.out.touchRank[p]; r > 0 {
+				t.Touches[p].Stage = event.Stages[r-1]
+			}
+		}
 	}
 	t.Counts.People = int64(len(w.people))
 	t.Counts.Follows = int64(len(g.follow))
@@ -195,8 +274,8 @@ func (w *world) truth(cfg Config, g *graph) *Truth {
 }
 
 // WriteDir writes the truth as CSV files and summary.json into dir,
-// creating it: channels.csv, people.csv, referrals.csv, mentions.csv,
-// spend.csv and summary.json.
+// creating it: channels.csv, people.csv, messages.csv, referrals.csv,
+// mentions.csv, spend.csv and summary.json.
 func (t *Truth) WriteDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("sim: truth directory: %w", err)
@@ -207,6 +286,7 @@ func (t *Truth) WriteDir(dir string) error {
 	}{
 		{"channels.csv", t.writeChannels},
 		{"people.csv", t.writePeople},
+		{"messages.csv", t.writeMessages},
 		{"referrals.csv", t.writeReferrals},
 		{"mentions.csv", t.writeMentions},
 		{"spend.csv", t.writeSpend},
@@ -308,9 +388,14 @@ func (t *Truth) writeChannels(w *csvWriter) {
 
 func (t *Truth) writePeople(w *csvWriter) {
 	w.row("person_id", "anonymous_id", "user_id", "stage", "first_channel", "referrer_id", "followers", "orders",
-		"revenue", "churned", "stimulus_day", "find_day", "understand_day", "engage_day", "purchase_day", "advocate_day")
+		"revenue", "churned", "stimulus_day", "find_day", "understand_day", "engage_day", "purchase_day", "advocate_day",
+		"first_touch", "touch_stage", "devices", "email", "phone", "handles", "household_id")
 	var days [rAdvocate]string
-	for _, p := range t.People {
+	for i, p := range t.People {
+		var touch Touch
+		if i < len(t.Touches) {
+			touch = t.Touches[i]
+		}
 		for i, d := range p.StageDays {
 			days[i] = ""
 			if d >= 0 {
@@ -319,7 +404,18 @@ func (t *Truth) writePeople(w *csvWriter) {
 		}
 		w.row(UserID(p.ID), p.AnonymousID, p.UserID, string(p.Stage), p.FirstChannel, personRef(p.Referrer),
 			strconv.Itoa(p.Followers), strconv.Itoa(p.Orders), money(p.Revenue), strconv.FormatBool(p.Churned),
-			days[0], days[1], days[2], days[3], days[4], days[5])
+			days[0], days[1], days[2], days[3], days[4], days[5],
+			touch.FirstChannel, string(touch.Stage), strings.Join(p.Devices(), " "), p.Email(), p.Phone(), strings.Join(p.Handles(), " "), personRef(p.Household))
+	}
+}
+
+func (t *Truth) writeMessages(w *csvWriter) {
+	w.row("message_id", "person_id")
+	pfx := "sim-" + strconv.FormatUint(t.Seed, 10) + "-"
+	var id []byte
+	for n, p := range t.MessagePeople {
+		id = strconv.AppendInt(append(id[:0], pfx...), int64(n+1), 10)
+		w.row(string(id), UserID(int(p)))
 	}
 }
 

@@ -64,6 +64,12 @@ type Message struct {
 	Currency string
 	Text     string // what the person wrote: a mention, comment, review, message
 
+	// Profile is the identity profile the message resolved to when it was
+	// ingested (see package identity), 0 when none: a profile merged later
+	// is found through the store's identity overrides, never by rewriting
+	// the message.
+	Profile int64
+
 	// extract is what Parse already read from Properties and Context, so
 	// Enrich need not decode them again; nil when they must be. Enrich
 	// returns it to a pool: enrich a message once, never a copy of it too.

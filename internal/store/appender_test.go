@@ -31,6 +31,9 @@ func TestAppenderRoundTrip(t *testing.T) {
 			Properties: json.RawMessage(fmt.Sprintf(`{"i":%d}`, i)),
 			Stage:      event.Engage,
 		}
+		if i%3 > 0 {
+			m.Profile = int64(i)<<33 + 7 // beyond 32 bits, and NULL for every third
+		}
 		if i%2 == 0 {
 			m.UserID = fmt.Sprintf("user-with-a-long-id-%d", i)
 			m.Revenue = float64(i) / 4
@@ -76,7 +79,7 @@ func TestAppenderRoundTrip(t *testing.T) {
 func checkRows(t *testing.T, db *sql.DB, msgs []event.Message) {
 	t.Helper()
 	rows, err := db.Query(`SELECT workspace_id, message_id, type, user_id, anonymous_id, previous_id, event, ts, sent_at,
-		received_at, properties, traits, stage_rank, revenue, currency, text FROM events ORDER BY ts`)
+		received_at, properties, traits, stage_rank, revenue, currency, text, profile_id FROM events ORDER BY ts`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,15 +93,17 @@ func checkRows(t *testing.T, db *sql.DB, msgs []event.Message) {
 		var sent sql.NullTime
 		var stage int8
 		var rev sql.NullFloat64
-		if err := rows.Scan(&ws, &id, &typ, &user, &anon, &prev, &ev, &ts, &sent, &recv, &props, &traits, &stage, &rev, &cur, &text); err != nil {
+		var profile sql.NullInt64
+		if err := rows.Scan(&ws, &id, &typ, &user, &anon, &prev, &ev, &ts, &sent, &recv, &props, &traits, &stage, &rev, &cur, &text, &profile); err != nil {
 			t.Fatal(err)
 		}
 		m := msgs[i]
 		wantEvent := strings.ToValidUTF8(m.Event, "\uFFFD")
 		wantText := opt(strings.ToValidUTF8(m.Text, "\uFFFD"))
-		got := []any{ws, id, typ, user, anon, prev, ev.String, ts.UTC(), sent.Time.UTC(), sent.Valid, recv.UTC(), props.String, traits.Valid, stage, rev, cur, text}
+		got := []any{ws, id, typ, user, anon, prev, ev.String, ts.UTC(), sent.Time.UTC(), sent.Valid, recv.UTC(), props.String, traits.Valid, stage, rev, cur, text, profile}
 		want := []any{"ws", m.MessageID, "track", opt(m.UserID), opt(m.AnonymousID), sql.NullString{}, wantEvent, m.Timestamp, m.SentAt, !m.SentAt.IsZero(),
-			m.ReceivedAt, string(m.Properties), false, int8(event.Engage.Rank()), sql.NullFloat64{Float64: m.Revenue, Valid: m.Revenue != 0}, opt(m.Currency), wantText}
+			m.ReceivedAt, string(m.Properties), false, int8(event.Engage.Rank()), sql.NullFloat64{Float64: m.Revenue, Valid: m.Revenue != 0}, opt(m.Currency), wantText,
+			sql.NullInt64{Int64: m.Profile, Valid: m.Profile != 0}}
 		for c := range want {
 			if got[c] != want[c] {
 				t.Fatalf("row %d, value %d: got %#v, want %#v", i, c, got[c], want[c])

@@ -28,7 +28,8 @@ echo "test.sh: go vet"
 go vet ./...
 echo "test.sh: go test -race"
 go test -race -count=1 -timeout 40m ./... "$@"
-# The tests that train the sentiment model on every reference set skip under
-# the race detector (minutes there); they run here without it.
-echo "test.sh: sentiment training tests"
-go test -count=1 -run 'TestHeldOutBars|TestTrainSentimentCommand' ./internal/sentiment ./cmd/ripple
+# The tests that train the sentiment model on every reference set, and the
+# identity accuracy test, skip under the race detector (minutes there); they
+# run here without it.
+echo "test.sh: sentiment training and identity accuracy tests"
+go test -count=1 -run 'TestHeldOutBars|TestTrainSentimentCommand|TestAccuracy' ./internal/sentiment ./cmd/ripple ./internal/identity

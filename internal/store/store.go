@@ -56,6 +56,10 @@ type Store struct {
 	dedupMu  sync.Mutex
 	dedup    *idSet              // hashes of every stored (workspace, message id)
 	inflight map[uint64]struct{} // hashes being committed right now
+
+	identityMu sync.Mutex
+	identity   *identityWriter // opened by the first SaveIdentity
+	closed     bool
 }
 
 // Option tunes how the store is opened.
@@ -154,6 +158,7 @@ func (s *Store) Close() error {
 		s.writers <- w
 	}
 	s.appendMu.Unlock()
+	s.closeIdentity()
 	s.dedupMu.Lock()
 	s.dedup.release()
 	s.dedup = newIDSet(0) // a late append finds an empty set, then a closed database

@@ -415,9 +415,8 @@ func (e *emitter) signIn(p int) error {
 	return nil
 }
 
-// signedIn reports whether p is signed in on the device of the day, signing
-// them in first when they are known but not yet there: checking out needs
-// an account.
+// ensureSignedIn signs known person p in on the device of the day unless
+// they are already: checking out needs an account.
 func (e *emitter) ensureSignedIn(p int) error {
 	if !e.w.people[p].known || e.signed[p]&(1<<e.dev) != 0 {
 		return nil

@@ -76,8 +76,8 @@
 // names a live profile: when a survivor is merged again, the overrides
 // into it are moved along, so every override is one step. An event's
 // current profile is then coalesce(o.into_profile, e.profile_id) through
-// one LEFT JOIN on a table with a row per merged-away profile (a few
-// thousand on the demo), the idea of PostHog's person overrides. The store
+// one LEFT JOIN on a table with a row per merged-away profile (about a
+// hundred on the demo), the idea of PostHog's person overrides. The store
 // spells the join once (see store.EventProfiles); stored identifiers and
 // merges are followed the same way. A later compaction could rewrite old
 // events' profile ids and drop their overrides; none is needed yet.

@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"ripple/internal/access"
 	"ripple/internal/event"
 	"ripple/internal/server"
 	"ripple/internal/store"
@@ -54,11 +55,12 @@ func benchCollect(ctx context.Context, s stdio, args []string) error {
 		return err
 	}
 	defer st.Close()
-	w, err := st.CreateWorkspace(ctx, "Bench", "product")
+	_, settings := domain(st)
+	w, err := settings.Create(ctx, "Bench", "product")
 	if err != nil {
 		return err
 	}
-	_, key, err := st.CreateWriteKey(ctx, w.ID, "bench")
+	_, key, err := settings.CreateKey(ctx, access.Operator(w.ID), "bench")
 	if err != nil {
 		return err
 	}
@@ -66,7 +68,11 @@ func benchCollect(ctx context.Context, s stdio, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := server.New(st, slog.New(slog.NewTextHandler(s.err, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	srv, err := server.New(st, slog.New(slog.NewTextHandler(s.err, &slog.HandlerOptions{Level: slog.LevelWarn})), server.Options{})
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	sctx, stop := context.WithCancel(ctx)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(sctx, ln) }()

@@ -62,21 +62,19 @@ func seedDemo(ctx context.Context, s stdio, st *store.Store, cfg demoConfig) (st
 	if cfg.business == "service" {
 		name = "Demo Studio"
 	}
-	ws, err := st.CreateWorkspace(ctx, name, cfg.business)
+	_, settings := domain(st)
+	ws, err := settings.Create(ctx, name, cfg.business)
 	if err != nil {
 		return "", err
 	}
-	_, key, err := st.CreateWriteKey(ctx, ws.ID, "demo")
+	op := access.Operator(ws.ID)
+	_, key, err := settings.CreateKey(ctx, op, "demo")
 	if err != nil {
 		return "", err
 	}
-	password := access.GeneratePassword()
 	const email = "owner@ripple.demo"
-	u, err := access.CreateUser(ctx, st, email, "Demo Owner", password)
+	_, password, err := settings.Add(ctx, op, email, "Demo Owner", string(access.Owner))
 	if err != nil {
-		return "", err
-	}
-	if err := access.Grant(ctx, st, u.ID, ws.ID, access.Owner); err != nil {
 		return "", err
 	}
 

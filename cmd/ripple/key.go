@@ -6,8 +6,9 @@ import (
 	"net/url"
 	"text/tabwriter"
 
+	"ripple/internal/access"
 	"ripple/internal/api"
-	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 func cmdKey(ctx context.Context, s stdio, args []string) error {
@@ -47,17 +48,22 @@ While a server holds the data directory, each works through its API with
 	if st != nil {
 		defer st.Close()
 	}
+	var settings *workspace.Settings
+	if st != nil {
+		_, settings = domain(st)
+	}
+	op := access.Operator(*ws)
 	keysPath := "/workspaces/" + url.PathEscape(*ws) + "/keys"
 	switch args[0] {
 	case "create":
-		var k store.WriteKey
+		var k workspace.Key
 		var secret string
 		if st != nil {
-			k, secret, err = st.CreateWriteKey(ctx, *ws, *name)
+			k, secret, err = settings.CreateKey(ctx, op, *name)
 		} else {
 			var out api.WriteKey
 			err = r.call(ctx, "POST", keysPath, map[string]string{"name": *name}, &out)
-			k, secret = store.WriteKey{ID: out.ID, WorkspaceID: *ws}, out.Secret
+			k, secret = workspace.Key{ID: out.ID, WorkspaceID: *ws}, out.Secret
 		}
 		if err != nil {
 			return err
@@ -65,7 +71,7 @@ While a server holds the data directory, each works through its API with
 		fmt.Fprintf(s.out, "created write key %s for workspace %s\nsecret (shown once): %s\n", k.ID, k.WorkspaceID, secret)
 	case "revoke":
 		if st != nil {
-			err = st.RevokeWriteKey(ctx, *ws, *keyID)
+			err = settings.RevokeKey(ctx, op, *keyID)
 		} else {
 			err = r.call(ctx, "DELETE", keysPath+"/"+url.PathEscape(*keyID), nil, nil)
 		}
@@ -74,16 +80,16 @@ While a server holds the data directory, each works through its API with
 		}
 		fmt.Fprintf(s.out, "revoked write key %s\n", *keyID)
 	case "list":
-		var keys []store.WriteKey
+		var keys []workspace.Key
 		if st != nil {
-			keys, err = st.WriteKeys(ctx, *ws)
+			keys, err = settings.Keys(ctx, op)
 		} else {
 			var out struct {
 				Keys []api.WriteKey `json:"keys"`
 			}
 			err = r.call(ctx, "GET", keysPath, nil, &out)
 			for _, k := range out.Keys {
-				keys = append(keys, store.WriteKey{ID: k.ID, Name: k.Name, Hint: k.Hint, CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt})
+				keys = append(keys, workspace.Key{ID: k.ID, Name: k.Name, Hint: k.Hint, CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt})
 			}
 		}
 		if err != nil {

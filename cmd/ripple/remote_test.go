@@ -26,13 +26,16 @@ func TestCommandsThroughAPIWhileServing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, _ := st.CreateWorkspace(ctx, "Acme", "product")
-	u, err := access.CreateUser(ctx, st, "owner@example.com", "Owner", "a long password")
+	auth, settings := domain(st)
+	ws, _ := settings.Create(ctx, "Acme", "product")
+	u, err := auth.CreateUser(ctx, "owner@example.com", "Owner", "a long password")
 	if err != nil {
 		t.Fatal(err)
 	}
-	access.Grant(ctx, st, u.ID, ws.ID, access.Owner)
-	_, token, err := access.NewAuth(st, nil).CreateToken(ctx, u.ID, ws.ID, access.Owner, "cli")
+	if _, _, err := settings.Add(ctx, access.Operator(ws.ID), u.Email, "", "owner"); err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := auth.CreateToken(ctx, access.Principal{User: u}, ws.ID, access.Owner, "cli")
 	if err != nil {
 		t.Fatal(err)
 	}

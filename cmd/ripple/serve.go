@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"net"
 
+	"ripple/internal/access"
 	"ripple/internal/server"
 	"ripple/internal/store"
 	"ripple/internal/web"
+	"ripple/internal/workspace"
 )
 
 func cmdServe(ctx context.Context, s stdio, args []string) error {
@@ -61,12 +63,23 @@ func serve(ctx context.Context, st *store.Store, addr string, log *slog.Logger, 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := server.New(st, log, opts)
+	srv, err := server.New(st, log, server.Options{Web: opts})
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	log.Info("ripple listening", "addr", "http://"+ln.Addr().String(), "data", st.Dir())
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
 	return srv.Serve(ctx, ln)
+}
+
+// domain is Ripple's domain over st, for the commands that change state
+// from the command line: they act as access.Operator.
+func domain(st *store.Store) (*access.Auth, *workspace.Settings) {
+	auth := access.NewAuth(st, nil)
+	return auth, workspace.New(st, auth, nil, workspace.Hooks{})
 }
 
 // openStore opens the data directory, explaining what to do when a running

@@ -17,7 +17,8 @@ func TestUserCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, err := st.CreateWorkspace(ctx, "Acme", "product")
+	_, settings := domain(st)
+	ws, err := settings.Create(ctx, "Acme", "product")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"text/tabwriter"
 
 	"ripple/internal/api"
-	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 func cmdWorkspace(ctx context.Context, s stdio, args []string) error {
@@ -35,7 +35,8 @@ While a server holds the data directory, list works through its API with --token
 			return err
 		}
 		defer st.Close()
-		w, err := st.CreateWorkspace(ctx, *name, *business)
+		_, settings := domain(st)
+		w, err := settings.Create(ctx, *name, *business)
 		if err != nil {
 			return err
 		}
@@ -46,10 +47,11 @@ While a server holds the data directory, list works through its API with --token
 	if err != nil {
 		return err
 	}
-	var ws []store.Workspace
+	var ws []workspace.Workspace
 	if st != nil {
 		defer st.Close()
-		if ws, err = st.Workspaces(ctx); err != nil {
+		_, settings := domain(st)
+		if ws, err = settings.All(ctx); err != nil {
 			return err
 		}
 	} else {
@@ -60,7 +62,7 @@ While a server holds the data directory, list works through its API with --token
 			return err
 		}
 		for _, w := range out.Workspaces {
-			ws = append(ws, store.Workspace{ID: w.ID, Name: w.Name, BusinessType: w.BusinessType, CreatedAt: w.CreatedAt})
+			ws = append(ws, workspace.Workspace{ID: w.ID, Name: w.Name, BusinessType: w.BusinessType, CreatedAt: w.CreatedAt})
 		}
 	}
 	tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)

@@ -1,14 +1,15 @@
 // Package access owns who may do what in Ripple: users and their argon2id
 // passwords, roles per workspace and what each role permits, web sessions
 // with their CSRF tokens, personal API tokens, and the sign-in rate limit.
-// It knows nothing of HTTP; the web app and the REST API ask it.
+// It holds no SQL and knows nothing of HTTP: it declares the storage it
+// needs (Store), and the web app and the REST API ask it.
 package access
 
 import (
-	"errors"
 	"fmt"
+	"time"
 
-	"ripple/internal/store"
+	"ripple/internal/fault"
 )
 
 // Role is what a user may do in one workspace.
@@ -34,7 +35,7 @@ func ParseRole(s string) (Role, error) {
 			return r, nil
 		}
 	}
-	return "", &InvalidError{Field: "role", Reason: fmt.Sprintf("%q is not owner, analyst, responder or viewer", s)}
+	return "", fault.Invalid("role", fmt.Sprintf("%q is not owner, analyst, responder or viewer", s))
 }
 
 // Permission is one kind of action a page or API call needs.
@@ -66,8 +67,8 @@ func (r Role) Can(p Permission) bool {
 	return false
 }
 
-// Covers reports whether a holder of r may hand out other (to a token): it
-// must not give more than it has.
+// Covers reports whether a holder of r may hand out other (to a token or a
+// member): it must not give more than it has.
 func (r Role) Covers(other Role) bool {
 	for _, p := range grants[other] {
 		if !r.Can(p) {
@@ -78,60 +79,96 @@ func (r Role) Covers(other Role) bool {
 	return ok
 }
 
-// Errors the web app and the API map to answers.
-var (
-	// ErrUnauthenticated: no valid session or token.
-	ErrUnauthenticated = errors.New("sign in first")
-	// ErrForbidden: signed in, but the role does not permit the action.
-	ErrForbidden = errors.New("your role in this workspace does not allow this")
-	// ErrBadCredentials: the email or the password is wrong; which one is not said.
-	ErrBadCredentials = errors.New("the email or the password is wrong")
-	// ErrRateLimited: too many failed sign-ins; try later.
-	ErrRateLimited = errors.New("too many failed sign-ins: wait a few minutes and try again")
-	// ErrNotFound is the store's: the record does not exist, or is not the
-	// caller's to see (the two are never told apart, so ids cannot be probed).
-	ErrNotFound = store.ErrNotFound
-)
-
-// InvalidError is bad input: the field and why, shown to the user.
-type InvalidError struct {
-	Field  string
-	Reason string
-}
-
-func (e *InvalidError) Error() string { return e.Field + ": " + e.Reason }
-
-// Kind classifies an error for the adapters that turn it into an answer.
-type Kind int
-
-// The kinds of error.
-const (
-	KindInternal Kind = iota
-	KindInvalid
-	KindUnauthenticated
-	KindForbidden
-	KindNotFound
-	KindConflict
-	KindRateLimited
-)
-
-// Classify says what kind err is and the message the user may see; an
-// internal error's message is withheld.
-func Classify(err error) (Kind, string) {
-	var inv *InvalidError
-	switch {
-	case errors.As(err, &inv):
-		return KindInvalid, inv.Error()
-	case errors.Is(err, ErrUnauthenticated), errors.Is(err, ErrBadCredentials):
-		return KindUnauthenticated, err.Error()
-	case errors.Is(err, ErrForbidden):
-		return KindForbidden, ErrForbidden.Error()
-	case errors.Is(err, store.ErrNotFound):
-		return KindNotFound, "not found"
-	case errors.Is(err, store.ErrExists):
-		return KindConflict, err.Error()
-	case errors.Is(err, ErrRateLimited):
-		return KindRateLimited, ErrRateLimited.Error()
+// Covered lists, most powerful first, the roles r may hand out.
+func (r Role) Covered() []Role {
+	var out []Role
+	for _, o := range Roles {
+		if r.Covers(o) {
+			out = append(out, o)
+		}
 	}
-	return KindInternal, "something went wrong on our side; it has been logged"
+	return out
 }
+
+// User is a person who signs in. The password hash never leaves the store
+// and this package.
+type User struct {
+	ID        string
+	Email     string
+	Name      string
+	CreatedAt time.Time
+}
+
+// Session is a signed-in browser. Its secret lives in the cookie only; the
+// store keeps its hash.
+type Session struct {
+	ID        string
+	UserID    string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Token is a personal API token as listed; its secret is never stored.
+type Token struct {
+	ID          string
+	UserID      string
+	WorkspaceID string
+	Role        Role
+	Name        string
+	Hint        string
+	CreatedAt   time.Time
+	RevokedAt   *time.Time
+}
+
+// Principal is who is calling: a user, and for an API token the workspace
+// and role the token is limited to.
+type Principal struct {
+	User User
+	// Workspace and Role are set for an API token only: a web session takes
+	// its role from the workspace in the URL.
+	Workspace string
+	Role      Role
+}
+
+// ViaToken reports whether the principal is an API token rather than a
+// web session.
+func (p Principal) ViaToken() bool { return p.Workspace != "" }
+
+// Actor is who does something in one workspace, and the role they do it
+// with: a web session's member role there, or an API token's role. The
+// rules of the domain packages are written against an Actor.
+type Actor struct {
+	User      User
+	Workspace string
+	Role      Role
+	operator  bool
+}
+
+// As is the principal acting in a workspace with a role: for a web
+// session, the user's role as a member; an API token acts with its own.
+func (p Principal) As(workspace string, role Role) Actor {
+	if p.ViaToken() {
+		workspace, role = p.Workspace, p.Role
+	}
+	return Actor{User: p.User, Workspace: workspace, Role: role}
+}
+
+// Operator is whoever runs Ripple's command line on the data directory
+// itself: they could edit the database, so they act as an owner of any
+// workspace without being a member. Rules about the workspace itself (it
+// keeps an owner) still hold for them.
+func Operator(workspace string) Actor {
+	return Actor{Workspace: workspace, Role: Owner, operator: true}
+}
+
+// IsOperator reports whether the actor is the command line's Operator.
+func (a Actor) IsOperator() bool { return a.operator }
+
+// Can reports whether the actor may do p in its workspace.
+func (a Actor) Can(p Permission) bool { return a.Role.Can(p) }
+
+// ErrBadCredentials refuses a sign-in whose email or password is wrong;
+// which one is never said.
+var ErrBadCredentials = fault.Unauthenticated("the email or the password is wrong")
+
+const rateLimitedReason = "too many failed sign-ins: wait a few minutes and try again"

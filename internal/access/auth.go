@@ -2,15 +2,17 @@ package access
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 
-	"ripple/internal/store"
+	"ripple/internal/clock"
+	"ripple/internal/fault"
 )
 
 // SessionLifetime is how long a sign-in lasts.
@@ -24,33 +26,81 @@ const (
 	LimitWindow     = 15 * time.Minute
 )
 
-// Auth signs people in and out and resolves sessions and API tokens.
+// Store is the storage access needs. Lookups of what does not exist fail
+// with fault.ErrNotFound; a second user with a taken email with
+// fault.ErrConflict. *store.Store is one.
+type Store interface {
+	CreateUser(ctx context.Context, u User, passwordHash string) error
+	// UserByEmail finds a user, ignoring case, with their password hash.
+	UserByEmail(ctx context.Context, email string) (User, string, error)
+	UserByID(ctx context.Context, id string) (User, error)
+	Users(ctx context.Context) ([]User, error)
+
+	CreateSession(ctx context.Context, s Session, hash string) error
+	// SessionByHash finds a session that has not expired by now.
+	SessionByHash(ctx context.Context, hash string, now time.Time) (Session, error)
+	DeleteSession(ctx context.Context, hash string) error
+	DeleteUserSessions(ctx context.Context, userID string) error
+
+	CreateAPIToken(ctx context.Context, t Token, hash string) error
+	// APITokenByHash finds an unrevoked token.
+	APITokenByHash(ctx context.Context, hash string) (Token, error)
+	// APITokens lists a user's tokens, newest first, revoked ones included.
+	APITokens(ctx context.Context, userID string) ([]Token, error)
+	// RevokeAPIToken stops one unrevoked token of the user's.
+	RevokeAPIToken(ctx context.Context, userID, tokenID string, at time.Time) error
+
+	// MemberRole is the user's role in the workspace.
+	MemberRole(ctx context.Context, userID, workspaceID string) (Role, error)
+}
+
+// Auth signs people in and out, resolves sessions and API tokens, and
+// keeps the accounts: users and their tokens.
 type Auth struct {
-	st        *store.Store
+	st        Store
 	now       func() time.Time
 	byAccount *Limiter
 	byIP      *Limiter
 }
 
-// NewAuth returns an Auth over st; now is the clock (time.Now in production).
-func NewAuth(st *store.Store, now func() time.Time) *Auth {
-	if now == nil {
-		now = time.Now
-	}
+// NewAuth returns an Auth over st; now is the clock (time.Now when nil).
+func NewAuth(st Store, now func() time.Time) *Auth {
+	now = clock.Or(now)
 	return &Auth{st: st, now: now,
 		byAccount: NewLimiter(AccountFailures, LimitWindow, now),
 		byIP:      NewLimiter(IPFailures, LimitWindow, now)}
 }
 
-// Principal is who is calling: a user, and for an API token the workspace
-// and role the token is limited to.
-type Principal struct {
-	User User
-	// Workspace and Role are set for an API token only: a web session takes
-	// its role from the workspace in the URL.
-	Workspace string
-	Role      Role
+// CreateUser creates a user who signs in with email and password; the
+// password is stored only as an argon2id hash.
+func (a *Auth) CreateUser(ctx context.Context, email, name, password string) (User, error) {
+	email = strings.TrimSpace(email)
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email {
+		return User{}, fault.Invalid("email", fmt.Sprintf("%q is not an email address", email))
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return User{}, err
+	}
+	u := User{ID: NewID("usr"), Email: strings.ToLower(email), Name: strings.TrimSpace(name), CreatedAt: a.now().UTC()}
+	if err := a.st.CreateUser(ctx, u, hash); err != nil {
+		if errors.Is(err, fault.ErrConflict) {
+			return User{}, &fault.Error{Kind: fault.KindConflict, Reason: email + " already has an account", Err: err}
+		}
+		return User{}, err
+	}
+	return u, nil
 }
+
+// UserByEmail finds the user with the email, ignoring case.
+func (a *Auth) UserByEmail(ctx context.Context, email string) (User, error) {
+	u, _, err := a.st.UserByEmail(ctx, email)
+	return u, err
+}
+
+// Users lists every user, for the operator.
+func (a *Auth) Users(ctx context.Context) ([]User, error) { return a.st.Users(ctx) }
 
 // Login checks an email and password and opens a session, returning its
 // secret for the cookie. Failures are rate-limited per account and per IP
@@ -58,66 +108,73 @@ type Principal struct {
 // counts as a failure from its start, so parallel tries share one budget.
 func (a *Auth) Login(ctx context.Context, ip, email, password string) (User, string, error) {
 	account := strings.ToLower(strings.TrimSpace(email))
-	if !a.byAccount.Try(account) {
-		return User{}, "", ErrRateLimited
+	if ok, wait := a.byAccount.Try(account); !ok {
+		return User{}, "", rateLimited(wait)
 	}
-	if !a.byIP.Try(ip) {
+	if ok, wait := a.byIP.Try(ip); !ok {
 		a.byAccount.Undo(account)
-		return User{}, "", ErrRateLimited
+		return User{}, "", rateLimited(wait)
 	}
-	su, err := a.st.UserByEmail(ctx, account)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	u, hash, err := a.st.UserByEmail(ctx, account)
+	if err != nil && !errors.Is(err, fault.ErrNotFound) {
 		a.byAccount.Undo(account) // the store failed, not the person
 		a.byIP.Undo(ip)
 		return User{}, "", err
 	}
-	if err != nil || !CheckPassword(su.PasswordHash, password) {
-		if err != nil {
-			// Spend the same time as a real check so that timing does not
-			// tell which emails have accounts.
-			CheckPassword(dummyHash, password)
-		}
+	if err != nil {
+		// Spend the same time as a real check so that timing does not
+		// tell which emails have accounts.
+		CheckPassword(dummyHash(), password)
 		return User{}, "", ErrBadCredentials // both tries stay counted
+	}
+	if !CheckPassword(hash, password) {
+		return User{}, "", ErrBadCredentials
 	}
 	a.byAccount.Reset(account)
 	a.byIP.Undo(ip)
 	secret := newSecret("rs")
 	now := a.now().UTC()
-	sess := store.Session{ID: store.NewID("ses"), UserID: su.ID, CreatedAt: now, ExpiresAt: now.Add(SessionLifetime)}
-	if err := a.st.CreateSession(ctx, sess, store.HashSecret(secret)); err != nil {
+	sess := Session{ID: NewID("ses"), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionLifetime)}
+	if err := a.st.CreateSession(ctx, sess, HashSecret(secret)); err != nil {
 		return User{}, "", err
 	}
-	return userOf(su), secret, nil
+	return u, secret, nil
 }
 
-// dummyHash is checked against when the email is unknown.
-var dummyHash, _ = HashPassword("not a real password at all")
+// rateLimited refuses a sign-in over a limit, saying when the oldest
+// counted failure leaves the window.
+func rateLimited(wait time.Duration) error {
+	return fault.RateLimited(rateLimitedReason, wait)
+}
+
+// errNoSession is a missing, unknown or expired session.
+var errNoSession = fault.ErrUnauthenticated
 
 // Session resolves a session cookie's secret.
 func (a *Auth) Session(ctx context.Context, secret string) (Principal, error) {
 	if secret == "" {
-		return Principal{}, ErrUnauthenticated
+		return Principal{}, errNoSession
 	}
-	sess, err := a.st.SessionByHash(ctx, store.HashSecret(secret), a.now().UTC())
-	if errors.Is(err, store.ErrNotFound) {
-		return Principal{}, ErrUnauthenticated
+	sess, err := a.st.SessionByHash(ctx, HashSecret(secret), a.now().UTC())
+	if errors.Is(err, fault.ErrNotFound) {
+		return Principal{}, errNoSession
 	}
 	if err != nil {
 		return Principal{}, err
 	}
 	u, err := a.st.UserByID(ctx, sess.UserID)
-	if errors.Is(err, store.ErrNotFound) {
-		return Principal{}, ErrUnauthenticated
+	if errors.Is(err, fault.ErrNotFound) {
+		return Principal{}, errNoSession
 	}
 	if err != nil {
 		return Principal{}, err
 	}
-	return Principal{User: userOf(u)}, nil
+	return Principal{User: u}, nil
 }
 
 // Logout ends the session whose secret is given.
 func (a *Auth) Logout(ctx context.Context, secret string) error {
-	return a.st.DeleteSession(ctx, store.HashSecret(secret))
+	return a.st.DeleteSession(ctx, HashSecret(secret))
 }
 
 // LogoutEverywhere ends every session of the user.
@@ -136,65 +193,4 @@ func CSRFToken(sessionSecret string) string {
 // ValidCSRF reports whether token is the session's form token.
 func ValidCSRF(sessionSecret, token string) bool {
 	return sessionSecret != "" && subtle.ConstantTimeCompare([]byte(CSRFToken(sessionSecret)), []byte(token)) == 1
-}
-
-// CreateToken makes a personal API token for the user, limited to the
-// workspace and role; the role may not exceed the user's own there. The
-// secret is returned once and only its hash is stored.
-func (a *Auth) CreateToken(ctx context.Context, userID, workspaceID string, role Role, name string) (store.APIToken, string, error) {
-	if _, err := ParseRole(string(role)); err != nil {
-		return store.APIToken{}, "", err
-	}
-	have, err := RoleIn(ctx, a.st, userID, workspaceID)
-	if err != nil {
-		return store.APIToken{}, "", err
-	}
-	if !have.Covers(role) {
-		return store.APIToken{}, "", &InvalidError{Field: "role", Reason: "a token cannot have more rights than you have in the workspace (" + string(have) + ")"}
-	}
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return store.APIToken{}, "", &InvalidError{Field: "name", Reason: "is required: say where the token is used"}
-	}
-	secret := newSecret("rpt")
-	t := store.APIToken{ID: store.NewID("tok"), UserID: userID, WorkspaceID: workspaceID, Role: string(role), Name: name,
-		Hint: secret[:8] + "…" + secret[len(secret)-4:], CreatedAt: a.now().UTC()}
-	if err := a.st.CreateAPIToken(ctx, t, store.HashSecret(secret)); err != nil {
-		return store.APIToken{}, "", err
-	}
-	return t, secret, nil
-}
-
-// Token resolves a bearer token. Its role is the token's, provided the user
-// still holds at least that role in the workspace: a demoted or removed
-// user's tokens stop working.
-func (a *Auth) Token(ctx context.Context, secret string) (Principal, error) {
-	if secret == "" {
-		return Principal{}, ErrUnauthenticated
-	}
-	t, err := a.st.APITokenByHash(ctx, store.HashSecret(secret))
-	if errors.Is(err, store.ErrNotFound) {
-		return Principal{}, ErrUnauthenticated
-	}
-	if err != nil {
-		return Principal{}, err
-	}
-	have, err := RoleIn(ctx, a.st, t.UserID, t.WorkspaceID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !have.Covers(Role(t.Role))) {
-		return Principal{}, ErrUnauthenticated
-	}
-	if err != nil {
-		return Principal{}, err
-	}
-	u, err := a.st.UserByID(ctx, t.UserID)
-	if err != nil {
-		return Principal{}, err
-	}
-	return Principal{User: userOf(u), Workspace: t.WorkspaceID, Role: Role(t.Role)}, nil
-}
-
-func newSecret(prefix string) string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return prefix + "_" + hex.EncodeToString(b)
 }

@@ -24,19 +24,20 @@ func NewLimiter(max int, window time.Duration, now func() time.Time) *Limiter {
 
 // Try reports whether key may try now and, if it may, counts the try as a
 // failure until Undo takes it back. Checking and counting in one step means
-// parallel tries cannot all pass before the first failure is recorded.
-func (l *Limiter) Try(key string) bool {
+// parallel tries cannot all pass before the first failure is recorded. A
+// refused key is told how long until its oldest failure leaves the window.
+func (l *Limiter) Try(key string) (ok bool, wait time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	recent := l.recent(key)
 	if len(recent) >= l.max {
-		return false
+		return false, recent[0].Add(l.window).Sub(l.now())
 	}
 	l.failures[key] = append(recent, l.now())
 	if len(l.failures) > 100_000 {
 		l.prune()
 	}
-	return true
+	return true, 0
 }
 
 // Undo takes back one try of key's, after it succeeded.

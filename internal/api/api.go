@@ -16,7 +16,11 @@ import (
 	"time"
 
 	"ripple/internal/access"
+	"ripple/internal/clock"
+	"ripple/internal/fault"
+	"ripple/internal/httpfault"
 	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 // Prefix is where the API is mounted.
@@ -27,30 +31,34 @@ var openapiDoc []byte
 
 // API serves the REST API.
 type API struct {
-	st   *store.Store
-	auth *access.Auth
-	log  *slog.Logger
-	o    Options
+	st       *store.Store // reads only: see Deps.Reads
+	auth     *access.Auth
+	settings *workspace.Settings
+	log      *slog.Logger
+	o        Options
 }
 
-// Options connect the API to the rest of the server. Zero values are valid.
+// Deps are what the API works through: the domain for every change and
+// for who is calling, the read side for what it reports.
+type Deps struct {
+	Auth     *access.Auth
+	Settings *workspace.Settings
+	// Reads is the store, for the read side's queries (report, journey)
+	// until they stand behind interfaces of their own; no handler changes
+	// state through it.
+	Reads *store.Store
+}
+
+// Options tune the API. Zero values are valid.
 type Options struct {
-	// KeysChanged is called after a write key is revoked, so that the
-	// collection API drops its cached answer.
-	KeysChanged func()
-	// ChannelsChanged is called after a workspace's channel is changed, so
-	// that the web app drops its cached channel names.
-	ChannelsChanged func(workspaceID string)
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
 
-// New returns the API over st.
-func New(st *store.Store, auth *access.Auth, log *slog.Logger, o Options) *API {
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	return &API{st: st, auth: auth, log: log, o: o}
+// New returns the API over d.
+func New(d Deps, log *slog.Logger, o Options) *API {
+	o.Now = clock.Or(o.Now)
+	return &API{st: d.Reads, auth: d.Auth, settings: d.Settings, log: log, o: o}
 }
 
 // call is an authenticated request: the token's user, workspace and role.
@@ -58,6 +66,9 @@ type call struct {
 	who access.Principal
 	ws  string // the {ws} of the path, checked to be the token's
 }
+
+// actor is the token acting in its workspace with its role.
+func (c *call) actor() access.Actor { return c.who.As(c.who.Workspace, c.who.Role) }
 
 type handler func(w http.ResponseWriter, r *http.Request, c *call) error
 
@@ -104,20 +115,23 @@ func (a *API) Register(mux *http.ServeMux) {
 	}
 	// Anything else under the prefix answers in JSON, not with the web app.
 	mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "no such API route: see "+Prefix+"/openapi.json")
+		httpfault.JSON(a.log, w, r, errNoRoute)
 	})
 }
 
+// errNoRoute answers a path under the prefix that is no operation.
+var errNoRoute = fault.NotFound("no such API route: see " + Prefix + "/openapi.json")
+
 // adapt authenticates the token, confines it to its workspace, checks the
-// role, runs the handler and maps its error: the one place where errors
-// meet status codes.
+// role, runs the handler and answers its error the way every adapter
+// answers that fault.
 func (a *API) adapt(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		err := func() error {
 			secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 			if !ok {
-				return access.ErrUnauthenticated
+				secret = ""
 			}
 			who, err := a.auth.Token(r.Context(), strings.TrimSpace(secret))
 			if err != nil {
@@ -126,45 +140,21 @@ func (a *API) adapt(rt Route) http.Handler {
 			c := &call{who: who, ws: r.PathValue("ws")}
 			// A token sees one workspace; any other is as if it did not exist.
 			if c.ws != "" && c.ws != who.Workspace {
-				return fmt.Errorf("workspace %q: %w", c.ws, store.ErrNotFound)
+				return fmt.Errorf("workspace %q: %w", c.ws, fault.ErrNotFound)
 			}
 			if rt.perm != 0 && !who.Role.Can(rt.perm) {
-				return access.ErrForbidden
+				return fault.ErrForbidden
 			}
 			return rt.h(w, r, c)
 		}()
 		if err == nil {
 			return
 		}
-		kind, msg := access.Classify(err)
-		status := http.StatusInternalServerError
-		switch kind {
-		case access.KindInvalid:
-			status = http.StatusBadRequest
-		case access.KindUnauthenticated:
-			status, msg = http.StatusUnauthorized, "a valid API token is required: Authorization: Bearer rpt_…"
+		if fault.KindOf(err) == fault.KindUnauthenticated {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="ripple"`)
-		case access.KindForbidden:
-			status = http.StatusForbidden
-		case access.KindNotFound:
-			status = http.StatusNotFound
-		case access.KindConflict:
-			status = http.StatusConflict
-		case access.KindRateLimited:
-			status = http.StatusTooManyRequests
-		default:
-			a.log.Error("api: request", "method", r.Method, "path", r.URL.Path, "err", err)
 		}
-		writeError(w, status, msg)
+		httpfault.JSON(a.log, w, r, err)
 	})
-}
-
-type errorBody struct {
-	Error string `json:"error"`
-}
-
-func writeError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, errorBody{Error: msg})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {
@@ -185,11 +175,11 @@ func decode(r *http.Request, v any) error {
 		var typ *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &typ):
-			return &access.InvalidError{Field: typ.Field, Reason: "has the wrong type: expected " + typ.Type.String()}
+			return fault.Invalid(typ.Field, "has the wrong type: expected "+typ.Type.String())
 		case errors.As(err, &syn), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-			return &access.InvalidError{Field: "body", Reason: "is not a JSON object"}
+			return fault.Invalid("body", "is not a JSON object")
 		}
-		return &access.InvalidError{Field: "body", Reason: err.Error()}
+		return fault.Invalid("body", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	return nil
 }

@@ -44,11 +44,7 @@ func (c apiClient) do(method, path, body string) (int, map[string]any) {
 
 func token(t *testing.T, f *webtest.Fixture, user, ws string, role access.Role) string {
 	t.Helper()
-	_, secret, err := access.NewAuth(f.Store, nil).CreateToken(context.Background(), f.Users[user].ID, ws, role, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return secret
+	return f.Token(user, ws, role)
 }
 
 // TestRoles calls every route with a token of every role.
@@ -101,7 +97,7 @@ func TestRoles(t *testing.T) {
 func TestIsolation(t *testing.T) {
 	f := webtest.New(t)
 	ctx := context.Background()
-	bKey, _, _ := f.Store.CreateWriteKey(ctx, f.B.ID, "b")
+	bKey, _ := f.Key(f.B.ID, "b")
 	c := apiClient{t, f.Server.URL, token(t, f, "agency", f.A.ID, access.Owner)}
 	b := "/workspaces/" + f.B.ID
 	for _, call := range [][3]string{
@@ -167,7 +163,7 @@ func TestTokenLifecycle(t *testing.T) {
 		t.Errorf("removed user's token: %d, want 401", status)
 	}
 	// A viewer's token cannot mint an owner's.
-	if _, _, err := access.NewAuth(f.Store, nil).CreateToken(context.Background(), f.Users["responder"].ID, f.A.ID, access.Owner, "x"); err == nil {
+	if _, _, err := f.Auth.CreateToken(context.Background(), access.Principal{User: f.Users["responder"]}, f.A.ID, access.Owner, "x"); err == nil {
 		t.Error("a responder made an owner token")
 	}
 }
@@ -235,9 +231,12 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			documented[strings.ToUpper(method)+" "+path] = true
 		}
 	}
-	srv := server.New(f.Store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := server.New(f.Store, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	registered := map[string]bool{}
-	for _, rt := range api.New(f.Store, nil, nil, api.Options{}).Routes() {
+	for _, rt := range api.New(api.Deps{}, nil, api.Options{}).Routes() {
 		registered[rt.Method+" "+rt.Path] = true
 	}
 	for k := range registered {
@@ -299,7 +298,7 @@ func TestTokensStayInTheirWorkspace(t *testing.T) {
 	f := webtest.New(t)
 	ctx := context.Background()
 	a := apiClient{t, f.Server.URL, token(t, f, "agency", f.A.ID, access.Viewer)}
-	bTok, bSecret, err := access.NewAuth(f.Store, nil).CreateToken(ctx, f.Users["agency"].ID, f.B.ID, access.Owner, "b")
+	bTok, bSecret, err := f.Auth.CreateToken(ctx, access.Principal{User: f.Users["agency"]}, f.B.ID, access.Owner, "b")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +311,7 @@ func TestTokensStayInTheirWorkspace(t *testing.T) {
 	if status, _ := a.do("DELETE", "/tokens/"+bTok.ID, ""); status != 404 {
 		t.Errorf("A's token revoking B's token: status %d, want 404", status)
 	}
-	if _, err := access.NewAuth(f.Store, nil).Token(ctx, bSecret); err != nil {
+	if _, err := f.Auth.Token(ctx, bSecret); err != nil {
 		t.Errorf("B's token stopped working: %v", err)
 	}
 }

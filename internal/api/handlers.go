@@ -1,14 +1,12 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
-	"slices"
 	"time"
 
 	"ripple/internal/access"
 	"ripple/internal/report"
-	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 // Workspace is a workspace as the API shows it.
@@ -21,11 +19,15 @@ type Workspace struct {
 }
 
 func (a *API) workspace(r *http.Request, c *call) (Workspace, error) {
-	w, err := a.st.Workspace(r.Context(), c.who.Workspace)
+	w, err := a.settings.Workspace(r.Context(), c.who.Workspace)
 	if err != nil {
 		return Workspace{}, err
 	}
-	return Workspace{ID: w.ID, Name: w.Name, BusinessType: w.BusinessType, CreatedAt: w.CreatedAt, Role: string(c.who.Role)}, nil
+	return workspaceOf(w, c), nil
+}
+
+func workspaceOf(w workspace.Workspace, c *call) Workspace {
+	return Workspace{ID: w.ID, Name: w.Name, BusinessType: w.BusinessType, CreatedAt: w.CreatedAt, Role: string(c.who.Role)}
 }
 
 func (a *API) listWorkspaces(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -54,20 +56,11 @@ func (a *API) updateWorkspace(w http.ResponseWriter, r *http.Request, c *call) e
 	if err := decode(r, &p); err != nil {
 		return err
 	}
-	cur, err := a.st.Workspace(r.Context(), c.ws)
+	ws, err := a.settings.Update(r.Context(), c.actor(), workspace.Patch{Name: p.Name, BusinessType: p.BusinessType})
 	if err != nil {
 		return err
 	}
-	if p.Name != nil {
-		cur.Name = *p.Name
-	}
-	if p.BusinessType != nil {
-		cur.BusinessType = *p.BusinessType
-	}
-	if err := access.UpdateWorkspace(r.Context(), a.st, cur); err != nil {
-		return err
-	}
-	return a.getWorkspace(w, r, c)
+	return writeJSON(w, http.StatusOK, workspaceOf(ws, c))
 }
 
 // WriteKey is a write key as listed; Secret is set only in the answer that
@@ -81,12 +74,12 @@ type WriteKey struct {
 	Secret    string     `json:"secret,omitempty"`
 }
 
-func writeKeyOf(k store.WriteKey) WriteKey {
+func writeKeyOf(k workspace.Key) WriteKey {
 	return WriteKey{ID: k.ID, Name: k.Name, Hint: k.Hint, CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt}
 }
 
 func (a *API) listKeys(w http.ResponseWriter, r *http.Request, c *call) error {
-	keys, err := a.st.WriteKeys(r.Context(), c.ws)
+	keys, err := a.settings.Keys(r.Context(), c.actor())
 	if err != nil {
 		return err
 	}
@@ -106,7 +99,7 @@ func (a *API) createKey(w http.ResponseWriter, r *http.Request, c *call) error {
 	if err := decode(r, &b); err != nil {
 		return err
 	}
-	k, secret, err := a.st.CreateWriteKey(r.Context(), c.ws, b.Name)
+	k, secret, err := a.settings.CreateKey(r.Context(), c.actor(), b.Name)
 	if err != nil {
 		return err
 	}
@@ -116,11 +109,8 @@ func (a *API) createKey(w http.ResponseWriter, r *http.Request, c *call) error {
 }
 
 func (a *API) revokeKey(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := a.st.RevokeWriteKey(r.Context(), c.ws, r.PathValue("id")); err != nil {
+	if err := a.settings.RevokeKey(r.Context(), c.actor(), r.PathValue("id")); err != nil {
 		return err
-	}
-	if a.o.KeysChanged != nil {
-		a.o.KeysChanged()
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -137,14 +127,18 @@ type Member struct {
 	Password string    `json:"password,omitempty"`
 }
 
+func memberOf(m workspace.Member) Member {
+	return Member{UserID: m.UserID, Email: m.Email, Name: m.Name, Role: string(m.Role), Since: m.Since}
+}
+
 func (a *API) listMembers(w http.ResponseWriter, r *http.Request, c *call) error {
-	ms, err := a.st.Members(r.Context(), c.ws)
+	ms, err := a.settings.Members(r.Context(), c.actor())
 	if err != nil {
 		return err
 	}
 	out := make([]Member, 0, len(ms))
 	for _, m := range ms {
-		out = append(out, Member{UserID: m.UserID, Email: m.Email, Name: m.Name, Role: m.Role, Since: m.CreatedAt})
+		out = append(out, memberOf(m))
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"members": out})
 }
@@ -160,19 +154,13 @@ func (a *API) addMember(w http.ResponseWriter, r *http.Request, c *call) error {
 	if err := decode(r, &b); err != nil {
 		return err
 	}
-	role, err := access.ParseRole(b.Role)
+	m, password, err := a.settings.Add(r.Context(), c.actor(), b.Email, b.Name, b.Role)
 	if err != nil {
 		return err
 	}
-	u, password, err := access.Invite(r.Context(), a.st, c.ws, b.Email, b.Name, role)
-	if err != nil {
-		return err
-	}
-	m, err := a.st.Membership(r.Context(), u.ID, c.ws)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, Member{UserID: u.ID, Email: u.Email, Name: u.Name, Role: m.Role, Since: m.CreatedAt, Password: password})
+	out := memberOf(m)
+	out.Password = password
+	return writeJSON(w, http.StatusCreated, out)
 }
 
 type roleBody struct {
@@ -184,15 +172,15 @@ func (a *API) changeRole(w http.ResponseWriter, r *http.Request, c *call) error 
 	if err := decode(r, &b); err != nil {
 		return err
 	}
-	m, err := access.ChangeRole(r.Context(), a.st, r.PathValue("user"), c.ws, b.Role)
+	m, err := a.settings.ChangeRole(r.Context(), c.actor(), r.PathValue("user"), b.Role)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, Member{UserID: m.UserID, Email: m.Email, Name: m.Name, Role: m.Role, Since: m.CreatedAt})
+	return writeJSON(w, http.StatusOK, memberOf(m))
 }
 
 func (a *API) removeMember(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := access.RemoveMember(r.Context(), a.st, r.PathValue("user"), c.ws); err != nil {
+	if err := a.settings.Remove(r.Context(), c.actor(), r.PathValue("user")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -301,37 +289,20 @@ func (a *API) updateChannel(w http.ResponseWriter, r *http.Request, c *call) err
 		return err
 	}
 	key := r.PathValue("channel")
-	overrides, err := a.st.ChannelOverrides(r.Context(), c.ws)
+	o, err := a.settings.PatchChannel(r.Context(), c.actor(), key, workspace.ChannelPatch{Name: p.Name, Platform: p.Platform, Ownership: p.Ownership})
 	if err != nil {
 		return err
-	}
-	o := overrides[key]
-	o.WorkspaceID, o.Channel = c.ws, key
-	if p.Name != nil {
-		o.DisplayName = *p.Name
-	}
-	if p.Platform != nil {
-		o.Platform = *p.Platform
-	}
-	if p.Ownership != nil {
-		o.Ownership = *p.Ownership
-	}
-	if err := report.SetChannel(r.Context(), a.st, o); err != nil {
-		return err
-	}
-	if a.o.ChannelsChanged != nil {
-		a.o.ChannelsChanged(c.ws)
 	}
 	chs, err := report.Channels(r.Context(), a.st, c.ws)
 	if err != nil {
 		return err
 	}
 	for _, ch := range chs {
-		if ch.Key == key {
+		if ch.Key == o.Channel {
 			return writeJSON(w, http.StatusOK, channelOf(ch))
 		}
 	}
-	return writeJSON(w, http.StatusOK, Channel{Key: key, Name: o.DisplayName, Platform: o.Platform, Ownership: o.Ownership})
+	return writeJSON(w, http.StatusOK, Channel{Key: o.Channel, Name: o.DisplayName, Platform: o.Platform, Ownership: o.Ownership})
 }
 
 // Token is a personal API token as listed; Secret is set only in the answer
@@ -347,28 +318,14 @@ type Token struct {
 	Secret      string     `json:"secret,omitempty"`
 }
 
-func tokenOf(t store.APIToken) Token {
-	return Token{ID: t.ID, Name: t.Name, Hint: t.Hint, WorkspaceID: t.WorkspaceID, Role: t.Role, CreatedAt: t.CreatedAt, RevokedAt: t.RevokedAt}
+func tokenOf(t access.Token) Token {
+	return Token{ID: t.ID, Name: t.Name, Hint: t.Hint, WorkspaceID: t.WorkspaceID, Role: string(t.Role), CreatedAt: t.CreatedAt, RevokedAt: t.RevokedAt}
 }
 
-// workspaceTokens are the caller's tokens for the workspace the calling
-// token is scoped to: a token never sees or touches another workspace.
-func (a *API) workspaceTokens(r *http.Request, c *call) ([]store.APIToken, error) {
-	ts, err := a.st.APITokens(r.Context(), c.who.User.ID)
-	if err != nil {
-		return nil, err
-	}
-	mine := ts[:0]
-	for _, t := range ts {
-		if t.WorkspaceID == c.who.Workspace {
-			mine = append(mine, t)
-		}
-	}
-	return mine, nil
-}
-
+// listTokens lists the caller's tokens for the workspace the calling token
+// is scoped to: a token never sees another workspace's.
 func (a *API) listTokens(w http.ResponseWriter, r *http.Request, c *call) error {
-	ts, err := a.workspaceTokens(r, c)
+	ts, err := a.auth.Tokens(r.Context(), c.who)
 	if err != nil {
 		return err
 	}
@@ -391,14 +348,7 @@ func (a *API) createToken(w http.ResponseWriter, r *http.Request, c *call) error
 	if err := decode(r, &b); err != nil {
 		return err
 	}
-	role, err := access.ParseRole(b.Role)
-	if err != nil {
-		return err
-	}
-	if !c.who.Role.Covers(role) {
-		return &access.InvalidError{Field: "role", Reason: "a token cannot create one with more rights than its own (" + string(c.who.Role) + ")"}
-	}
-	t, secret, err := a.auth.CreateToken(r.Context(), c.who.User.ID, c.who.Workspace, role, b.Name)
+	t, secret, err := a.auth.CreateToken(r.Context(), c.who, c.who.Workspace, access.Role(b.Role), b.Name)
 	if err != nil {
 		return err
 	}
@@ -408,15 +358,7 @@ func (a *API) createToken(w http.ResponseWriter, r *http.Request, c *call) error
 }
 
 func (a *API) revokeToken(w http.ResponseWriter, r *http.Request, c *call) error {
-	id := r.PathValue("id")
-	ts, err := a.workspaceTokens(r, c)
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(ts, func(t store.APIToken) bool { return t.ID == id }) {
-		return fmt.Errorf("token %q: %w", id, store.ErrNotFound)
-	}
-	if err := a.st.RevokeAPIToken(r.Context(), c.who.User.ID, id); err != nil {
+	if err := a.auth.RevokeToken(r.Context(), c.who, r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

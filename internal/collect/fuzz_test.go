@@ -33,7 +33,10 @@ func FuzzBatch(f *testing.F) {
 	}
 	f.Cleanup(func() { st.Close() })
 	_, key := newWorkspace(f, st, "Fuzz")
-	srv := server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
 	paths := []string{"/v1/batch", "/v1/track", "/v1/identify", "/v1/page", "/v1/screen", "/v1/group", "/v1/alias"}
 
 	f.Fuzz(func(t *testing.T, body []byte, gzipped bool, which uint8) {

@@ -14,13 +14,15 @@ import (
 	"sync"
 	"time"
 
+	"ripple/internal/clock"
 	"ripple/internal/event"
+	"ripple/internal/fault"
+	"ripple/internal/httpfault"
 	"ripple/internal/metrics"
-	"ripple/internal/store"
 )
 
 // Keys resolves a write key's secret to its workspace id, or fails with
-// store.ErrNotFound for an unknown or revoked key.
+// fault.ErrNotFound for an unknown or revoked key.
 type Keys interface {
 	WorkspaceForKey(ctx context.Context, secret string) (string, error)
 }
@@ -32,7 +34,7 @@ type Handler struct {
 	log     *slog.Logger
 	now     func() time.Time
 
-	cache sync.Map // secret -> cachedKey: a key is looked up once per keyTTL, not per request
+	cache sync.Map // secret -> cachedKey: a key is looked up once per KeyTTL, not per request
 
 	accepted *metrics.Counter
 	reg      *metrics.Registry // rejects and latencies, by label
@@ -43,13 +45,14 @@ type cachedKey struct {
 	at        time.Time
 }
 
-// keyTTL bounds how long a revoked key keeps working.
-const keyTTL = 5 * time.Second
+// KeyTTL bounds how long a revoked key keeps working.
+const KeyTTL = 5 * time.Second
 
-// NewHandler returns the collection API.
-func NewHandler(keys Keys, b *Batcher, reg *metrics.Registry, log *slog.Logger) *Handler {
+// NewHandler returns the collection API; now is the clock that stamps
+// receipt and ages the key cache (time.Now when nil).
+func NewHandler(keys Keys, b *Batcher, reg *metrics.Registry, log *slog.Logger, now func() time.Time) *Handler {
 	return &Handler{
-		keys: keys, batcher: b, log: log, now: time.Now,
+		keys: keys, batcher: b, log: log, now: clock.Or(now),
 		accepted: reg.Counter("ripple_events_accepted_total", "Events accepted by the collection API."),
 		reg:      reg,
 	}
@@ -72,16 +75,21 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	}
 }
 
-// apiError is a client-facing failure: a status and a message naming the
-// field and the reason.
-type apiError struct {
-	status int
-	reason string // metric label
-	msg    string
-	limit  int
+// rejected is a refused request: the fault its client is told, and the
+// reason it is counted under in ripple_collect_rejects_total.
+type rejected struct {
+	reason string
+	err    error
 }
 
-func (e *apiError) Error() string { return e.msg }
+func (e *rejected) Error() string { return e.err.Error() }
+func (e *rejected) Unwrap() error { return e.err }
+
+func reject(reason string, err error) error { return &rejected{reason: reason, err: err} }
+
+// errQueueFull asks a client to retry a second later: the commit queue is
+// full.
+var errQueueFull = fault.RateLimited("ingest queue is full, retry later", time.Second)
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, typ event.Type) {
 	cors(w)
@@ -91,25 +99,18 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, typ event.Type) 
 		io.WriteString(w, `{"success":true}`)
 		return
 	}
-	var ae *apiError
+	var rj *rejected
 	switch {
-	case errors.As(err, &ae):
+	case errors.As(err, &rj):
 	case errors.Is(err, ErrOverloaded):
-		w.Header().Set("Retry-After", "1")
-		ae = &apiError{status: http.StatusTooManyRequests, reason: "overload", msg: "ingest queue is full, retry later"}
+		rj = &rejected{reason: "overload", err: errQueueFull}
 	default:
-		h.log.Error("collect: storing events", "err", err)
-		ae = &apiError{status: http.StatusServiceUnavailable, reason: "store", msg: "events could not be stored, retry later"}
-		w.Header().Set("Retry-After", "1")
+		// Clients retry what was not stored: the answer says so, and the
+		// cause goes to the log.
+		rj = &rejected{reason: "store", err: fault.Unavailable("events could not be stored, retry later", time.Second, err)}
 	}
-	h.reg.Counter("ripple_collect_rejects_total", "Collection requests rejected, by reason.", "reason", ae.reason).Add(1)
-	body := map[string]any{"success": false, "error": ae.msg}
-	if ae.limit > 0 {
-		body["limit"] = ae.limit
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(ae.status)
-	json.NewEncoder(w).Encode(body)
+	h.reg.Counter("ripple_collect_rejects_total", "Collection requests rejected, by reason.", "reason", rj.reason).Add(1)
+	httpfault.JSON(h.log, w, r, rj.err)
 }
 
 // envelope is the outer object of any collection request.
@@ -141,14 +142,14 @@ func (h *Handler) collect(r *http.Request, typ event.Type) error {
 	received := h.now().UTC()
 	defaults := event.Defaults{Type: typ, Context: env.Context}
 	if defaults.SentAt, err = event.ParseTime(env.SentAt); err != nil {
-		return &apiError{status: 400, reason: "invalid", msg: "sentAt: " + err.Error()}
+		return reject("invalid", fault.Invalid("sentAt", err.Error()))
 	}
 	raws := env.Batch
 	index := 0
 	if typ != "" {
 		raws, index = []json.RawMessage{body}, -1
 	} else if env.Batch == nil {
-		return &apiError{status: 400, reason: "invalid", msg: "batch: is required and must be an array of messages"}
+		return reject("invalid", fault.Invalid("batch", "is required and must be an array of messages"))
 	}
 	msgs := make([]event.Message, len(raws))
 	for i, raw := range raws {
@@ -162,10 +163,7 @@ func (h *Handler) collect(r *http.Request, typ event.Type) error {
 			err = event.Enrich(&m, index)
 		}
 		if err != nil {
-			if len(raw) > event.MaxMessageBytes {
-				return &apiError{status: 400, reason: "message_size", msg: err.Error(), limit: event.MaxMessageBytes}
-			}
-			return &apiError{status: 400, reason: "invalid", msg: err.Error()}
+			return messageError(err, len(raw))
 		}
 		m.Workspace = workspace
 		msgs[i] = m
@@ -193,24 +191,42 @@ func envelopeError(err error) error {
 		default:
 			field, want = te.Field, "a string"
 		}
-		return &apiError{status: 400, reason: "json", msg: fmt.Sprintf("%s: must be %s, not JSON %s", field, want, te.Value)}
+		return reject("json", fault.Invalid(field, fmt.Sprintf("must be %s, not JSON %s", want, te.Value)))
 	}
-	return &apiError{status: 400, reason: "json", msg: "body: is not valid JSON: " + strings.TrimPrefix(err.Error(), "json: ")}
+	return reject("json", fault.Invalid("body", "is not valid JSON: "+strings.TrimPrefix(err.Error(), "json: ")))
 }
 
+// messageError is a message refused by parsing or enrichment, as the fault
+// its client is told: the field (batch[3].event) and the reason.
+func messageError(err error, size int) error {
+	var fe *event.FieldError
+	if !errors.As(err, &fe) {
+		return reject("invalid", fault.Invalid("body", err.Error()))
+	}
+	// FieldError's text is its path, then the reason.
+	field := strings.TrimSuffix(fe.Error(), ": "+fe.Reason)
+	if size > event.MaxMessageBytes {
+		return reject("message_size", fault.TooLarge(field, fe.Reason, event.MaxMessageBytes))
+	}
+	return reject("invalid", fault.Invalid(field, fe.Reason))
+}
+
+// errNoKey refuses a request without a valid write key.
+var errNoKey = fault.Unauthenticated("write key: missing or not valid")
+
 // workspace authenticates a write key, caching valid keys briefly so a busy
-// client costs one lookup per keyTTL.
+// client costs one lookup per KeyTTL.
 func (h *Handler) workspace(ctx context.Context, key string) (string, error) {
-	unauthorized := &apiError{status: http.StatusUnauthorized, reason: "auth", msg: "write key: missing or not valid"}
+	unauthorized := reject("auth", errNoKey)
 	if key == "" {
 		return "", unauthorized
 	}
 	now := h.now()
-	if c, ok := h.cache.Load(key); ok && now.Sub(c.(cachedKey).at) < keyTTL {
+	if c, ok := h.cache.Load(key); ok && now.Sub(c.(cachedKey).at) < KeyTTL {
 		return c.(cachedKey).workspace, nil
 	}
 	ws, err := h.keys.WorkspaceForKey(ctx, key)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err != nil && !errors.Is(err, fault.ErrNotFound) {
 		return "", err
 	}
 	if err != nil {
@@ -229,25 +245,25 @@ func (h *Handler) ForgetKeys() { h.cache.Clear() }
 // gunzipping whenever Content-Encoding says gzip, whatever the Content-Type
 // (RudderStack's Node SDK labels gzip bodies as form-encoded).
 func readBody(r *http.Request) ([]byte, error) {
-	tooBig := &apiError{status: 400, reason: "batch_size", msg: fmt.Sprintf("body: is over the batch limit of %d bytes (500 KB)", event.MaxBatchBytes), limit: event.MaxBatchBytes}
+	tooBig := reject("batch_size", fault.TooLarge("body", fmt.Sprintf("is over the batch limit of %d bytes (500 KB)", event.MaxBatchBytes), event.MaxBatchBytes))
 	var src io.Reader = r.Body
 	if strings.EqualFold(strings.TrimSpace(r.Header.Get("Content-Encoding")), "gzip") {
 		zr, err := gzip.NewReader(io.LimitReader(r.Body, event.MaxBatchBytes+1))
 		if err != nil {
-			return nil, &apiError{status: 400, reason: "gzip", msg: "body: Content-Encoding is gzip but the body is not gzip: " + err.Error()}
+			return nil, reject("gzip", fault.Invalid("body", "Content-Encoding is gzip but the body is not gzip: "+err.Error()))
 		}
 		defer zr.Close()
 		src = zr
 	}
 	body, err := io.ReadAll(io.LimitReader(src, event.MaxBatchBytes+1))
 	if err != nil {
-		return nil, &apiError{status: 400, reason: "read", msg: "body: could not be read: " + err.Error()}
+		return nil, reject("read", fault.Invalid("body", "could not be read: "+err.Error()))
 	}
 	if len(body) > event.MaxBatchBytes {
 		return nil, tooBig
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, &apiError{status: 400, reason: "invalid", msg: "body: is empty"}
+		return nil, reject("invalid", fault.Invalid("body", "is empty"))
 	}
 	return body, nil
 }

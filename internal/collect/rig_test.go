@@ -14,8 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"ripple/internal/access"
 	"ripple/internal/server"
 	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 // rig is a real Ripple server on a loopback port over a fresh store, with
@@ -29,7 +31,9 @@ type rig struct {
 	stop func()
 }
 
-func newRig(t testing.TB) *rig {
+// newRig starts a server over a fresh store; opts, when given, configure it
+// (a fake clock).
+func newRig(t testing.TB, opts ...server.Options) *rig {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, t.TempDir())
@@ -41,7 +45,14 @@ func newRig(t testing.TB) *rig {
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
-	srv := server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	var o server.Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	srv, err := server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), o)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(sctx, ln) }()
@@ -67,13 +78,14 @@ func newRig(t testing.TB) *rig {
 func newWorkspace(t testing.TB, st *store.Store, name string) (ws, secret string) {
 	t.Helper()
 	ctx := context.Background()
-	w, err := st.CreateWorkspace(ctx, name, "product")
+	settings := workspace.New(st, nil, nil, workspace.Hooks{})
+	w, err := settings.Create(ctx, name, "product")
 	if err != nil {
-		t.Fatalf("CreateWorkspace: %v", err)
+		t.Fatalf("create workspace: %v", err)
 	}
-	_, secret, err = st.CreateWriteKey(ctx, w.ID, "test")
+	_, secret, err = settings.CreateKey(ctx, access.Operator(w.ID), "test")
 	if err != nil {
-		t.Fatalf("CreateWriteKey: %v", err)
+		t.Fatalf("create write key: %v", err)
 	}
 	return w.ID, secret
 }
@@ -175,16 +187,4 @@ func gz(b []byte) []byte {
 	zw.Write(b)
 	zw.Close()
 	return buf.Bytes()
-}
-
-// eventually polls cond until it holds or the deadline passes.
-func eventually(t testing.TB, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: still false after %v", what, within)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"ripple/internal/event"
 	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 // storeSink imports through the store's own appends, each stored and done
@@ -27,7 +28,7 @@ func newStore(t testing.TB) (storeSink, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	ws, err := st.CreateWorkspace(context.Background(), "Acme", "product")
+	ws, err := workspace.New(st, nil, nil, workspace.Hooks{}).Create(context.Background(), "Acme", "product")
 	if err != nil {
 		t.Fatal(err)
 	}

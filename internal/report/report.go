@@ -12,9 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"ripple/internal/access"
 	"ripple/internal/event"
+	"ripple/internal/fault"
 	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 // Filter is what every page honours: a range of days and, optionally, one
@@ -251,7 +252,7 @@ func Channels(ctx context.Context, st *store.Store, workspaceID string) ([]Chann
 	return out, nil
 }
 
-func applyOverride(c Channel, overrides map[string]store.ChannelOverride) Channel {
+func applyOverride(c Channel, overrides map[string]workspace.ChannelOverride) Channel {
 	c.Name, c.Platform, c.Ownership = c.Key, c.DerivedFrom.Platform, c.DerivedFrom.Ownership
 	if o, ok := overrides[c.Key]; ok {
 		if o.DisplayName != "" {
@@ -297,7 +298,7 @@ func ParseFilter(q url.Values, lastDay func() (time.Time, error)) (f Filter, kep
 			continue
 		}
 		if *p.dst, err = time.Parse(time.DateOnly, v); err != nil {
-			return f, kept, &access.InvalidError{Field: p.name, Reason: "is not a date like 2025-01-31"}
+			return f, kept, fault.Invalid(p.name, "is not a date like 2025-01-31")
 		}
 		kept.Set(p.name, v)
 	}
@@ -310,10 +311,10 @@ func ParseFilter(q url.Values, lastDay func() (time.Time, error)) (f Filter, kep
 		f.From = f.To.AddDate(0, 0, -29)
 	}
 	if f.From.After(f.To) {
-		return f, kept, &access.InvalidError{Field: "from", Reason: "is after to"}
+		return f, kept, fault.Invalid("from", "is after to")
 	}
 	if f.To.Sub(f.From) > 731*24*time.Hour {
-		return f, kept, &access.InvalidError{Field: "from", Reason: "the range may span two years at most"}
+		return f, kept, fault.Invalid("from", "the range may span two years at most")
 	}
 	if ch := strings.TrimSpace(q.Get("channel")); ch != "" {
 		f.Channel = ch

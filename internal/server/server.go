@@ -14,10 +14,12 @@ import (
 
 	"ripple/internal/access"
 	"ripple/internal/api"
+	"ripple/internal/clock"
 	"ripple/internal/collect"
 	"ripple/internal/metrics"
 	"ripple/internal/store"
 	"ripple/internal/web"
+	"ripple/internal/workspace"
 )
 
 // Server is a running Ripple instance over one store.
@@ -30,21 +32,36 @@ type Server struct {
 	batcher *collect.Batcher
 }
 
-// New builds the server's routes over st; opts, when given, configure the
-// web app (dev mode, trusted proxy).
-func New(st *store.Store, log *slog.Logger, opts ...web.Options) *Server {
+// Options tune the server. Zero values are valid.
+type Options struct {
+	// Web configures the web app (dev mode, trusted proxy).
+	Web web.Options
+	// Now is the clock of everything the server builds: sessions, tokens,
+	// the sign-in limits, the collection API's key cache, the settings'
+	// time stamps. time.Now when nil.
+	Now func() time.Time
+}
+
+// New builds the server's routes over st. It fails when the web app cannot
+// load its templates (from a dev-mode directory): a server without its UI
+// is not one to start.
+func New(st *store.Store, log *slog.Logger, o Options) (*Server, error) {
+	now := clock.Or(o.Now)
 	reg := metrics.New()
 	b := collect.NewBatcher(st, reg, 4096, 20000)
 	s := &Server{Store: st, Metrics: reg, log: log, batcher: b, Mux: http.NewServeMux()}
-	s.Collect = collect.NewHandler(st, b, reg, log)
+	s.Collect = collect.NewHandler(st, b, reg, log, now)
 	s.Collect.Register(s.Mux)
 	s.Mux.HandleFunc("GET /healthz", s.healthz)
 	s.Mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		reg.WriteTo(w)
 	})
-	s.mountApp(opts)
-	return s
+	if err := s.mountApp(o.Web, now); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -155,25 +172,23 @@ func (s *Server) checkpointLoop(stop <-chan struct{}, every time.Duration) {
 	}
 }
 
-// mountApp mounts the web app at / and the REST API at /api/v1/; both share
-// one sign-in limiter, and revoking a key through either drops the
-// collection API's cached answer for it.
-func (s *Server) mountApp(opts []web.Options) {
-	var o web.Options
-	if len(opts) > 0 {
-		o = opts[0]
-	}
-	o.KeysChanged = s.Collect.ForgetKeys
-	auth := access.NewAuth(s.Store, o.Now)
-	ao := api.Options{KeysChanged: s.Collect.ForgetKeys, Now: o.Now}
-	app, err := web.New(s.Store, auth, s.log, o)
+// mountApp mounts the web app at / and the REST API at /api/v1/ over one
+// domain: both share the sign-in limits, and a key revoked or a channel
+// changed through either reaches the caches that hold them (the
+// collection API's keys, the web app's channel names).
+func (s *Server) mountApp(wo web.Options, now func() time.Time) error {
+	wo.Now = now
+	var app *web.App
+	auth := access.NewAuth(s.Store, now)
+	settings := workspace.New(s.Store, auth, now, workspace.Hooks{
+		KeysChanged:     s.Collect.ForgetKeys,
+		ChannelsChanged: func(ws string) { app.ForgetChannels(ws) },
+	})
+	app, err := web.New(web.Deps{Auth: auth, Settings: settings, Reads: s.Store}, s.log, wo)
 	if err != nil {
-		// Only a dev-mode template directory can fail to load: the embedded
-		// templates are checked by the tests.
-		s.log.Error("web app not mounted", "err", err)
-	} else {
-		app.Register(s.Mux)
-		ao.ChannelsChanged = app.ForgetChannels
+		return fmt.Errorf("server: web app: %w", err)
 	}
-	api.New(s.Store, auth, s.log, ao).Register(s.Mux)
+	app.Register(s.Mux)
+	api.New(api.Deps{Auth: auth, Settings: settings, Reads: s.Store}, s.log, api.Options{Now: now}).Register(s.Mux)
+	return nil
 }

@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"ripple/internal/access"
 	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 // TestCheckpointAfterAppends: events collected are folded into the database
@@ -24,9 +26,13 @@ func TestCheckpointAfterAppends(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	ws, _ := st.CreateWorkspace(ctx, "Acme", "product")
-	_, key, _ := st.CreateWriteKey(ctx, ws.ID, "")
-	s := New(st, slog.New(slog.DiscardHandler))
+	settings := workspace.New(st, nil, nil, workspace.Hooks{})
+	ws, _ := settings.Create(ctx, "Acme", "product")
+	_, key, _ := settings.CreateKey(ctx, access.Operator(ws.ID), "")
+	s, err := New(st, slog.New(slog.DiscardHandler), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	hs := httptest.NewServer(s.Mux)
 	defer hs.Close()
 

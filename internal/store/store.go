@@ -60,6 +60,8 @@ type Store struct {
 	identityMu sync.Mutex
 	identity   *identityWriter // opened by the first SaveIdentity
 	closed     bool
+
+	membersMu sync.Mutex // held by ChangeMembers
 }
 
 // Option tunes how the store is opened.

@@ -2,66 +2,48 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
+
+	"ripple/internal/access"
+	"ripple/internal/fault"
+	"ripple/internal/workspace"
 )
 
 // ErrNotFound is returned when a looked-up record does not exist.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound = fault.ErrNotFound
 
-// Workspace is a tenant: one business and everything collected for it.
-type Workspace struct {
-	ID           string
-	Name         string
-	BusinessType string // product or service
-	CreatedAt    time.Time
-}
-
-// NewID returns a random identifier with a readable prefix, e.g. "ws_3kf9...".
-func NewID(prefix string) string {
-	var b [12]byte
-	rand.Read(b[:])
-	return prefix + "_" + hex.EncodeToString(b[:])
-}
-
-// CreateWorkspace creates a workspace; businessType is "product" or "service".
-func (s *Store) CreateWorkspace(ctx context.Context, name, businessType string) (Workspace, error) {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return Workspace{}, fmt.Errorf("workspace name: is required")
-	}
-	if businessType == "" {
-		businessType = "product"
-	}
-	if businessType != "product" && businessType != "service" {
-		return Workspace{}, fmt.Errorf("workspace business type: %q is not product or service", businessType)
-	}
-	w := Workspace{ID: NewID("ws"), Name: name, BusinessType: businessType, CreatedAt: time.Now().UTC()}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO workspaces (id, name, business_type, created_at) VALUES (?, ?, ?, ?)`,
+// CreateWorkspace stores a workspace the workspace package made.
+func (s *Store) CreateWorkspace(ctx context.Context, w workspace.Workspace) error {
+	_, err := s.db.ExecContext(ctx, `/* CreateWorkspace */ INSERT INTO workspaces (id, name, business_type, created_at) VALUES (?, ?, ?, ?)`,
 		w.ID, w.Name, w.BusinessType, w.CreatedAt)
 	if err != nil {
-		return Workspace{}, fmt.Errorf("store: create workspace: %w", err)
+		return fmt.Errorf("store: create workspace: %w", err)
 	}
-	return w, nil
+	return nil
+}
+
+const workspaceCols = `id, name, business_type, created_at`
+
+func scanWorkspace(row interface{ Scan(...any) error }) (workspace.Workspace, error) {
+	var w workspace.Workspace
+	err := row.Scan(&w.ID, &w.Name, &w.BusinessType, &w.CreatedAt)
+	return w, err
 }
 
 // Workspaces lists every workspace by name.
-func (s *Store) Workspaces(ctx context.Context) ([]Workspace, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, business_type, created_at FROM workspaces ORDER BY name, id`)
+func (s *Store) Workspaces(ctx context.Context) ([]workspace.Workspace, error) {
+	rows, err := s.db.QueryContext(ctx, `/* Workspaces */ SELECT `+workspaceCols+` FROM workspaces ORDER BY name, id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: list workspaces: %w", err)
 	}
 	defer rows.Close()
-	var out []Workspace
+	var out []workspace.Workspace
 	for rows.Next() {
-		var w Workspace
-		if err := rows.Scan(&w.ID, &w.Name, &w.BusinessType, &w.CreatedAt); err != nil {
+		w, err := scanWorkspace(rows)
+		if err != nil {
 			return nil, fmt.Errorf("store: list workspaces: %w", err)
 		}
 		out = append(out, w)
@@ -70,29 +52,21 @@ func (s *Store) Workspaces(ctx context.Context) ([]Workspace, error) {
 }
 
 // Workspace looks up one workspace by id.
-func (s *Store) Workspace(ctx context.Context, id string) (Workspace, error) {
-	var w Workspace
-	err := s.db.QueryRowContext(ctx, `SELECT id, name, business_type, created_at FROM workspaces WHERE id = ?`, id).
-		Scan(&w.ID, &w.Name, &w.BusinessType, &w.CreatedAt)
+func (s *Store) Workspace(ctx context.Context, id string) (workspace.Workspace, error) {
+	w, err := scanWorkspace(s.db.QueryRowContext(ctx, `/* Workspace */ SELECT `+workspaceCols+` FROM workspaces WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Workspace{}, fmt.Errorf("workspace %q: %w", id, ErrNotFound)
+		return workspace.Workspace{}, fmt.Errorf("workspace %q: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return Workspace{}, fmt.Errorf("store: workspace: %w", err)
+		return workspace.Workspace{}, fmt.Errorf("store: workspace: %w", err)
 	}
 	return w, nil
 }
 
-// UpdateWorkspace renames a workspace or changes its business type.
-func (s *Store) UpdateWorkspace(ctx context.Context, w Workspace) error {
-	if strings.TrimSpace(w.Name) == "" {
-		return fmt.Errorf("workspace name: is required")
-	}
-	if w.BusinessType != "product" && w.BusinessType != "service" {
-		return fmt.Errorf("workspace business type: %q is not product or service", w.BusinessType)
-	}
-	res, err := s.db.ExecContext(ctx, `UPDATE workspaces SET name = ?, business_type = ? WHERE id = ?`,
-		strings.TrimSpace(w.Name), w.BusinessType, w.ID)
+// UpdateWorkspace saves a workspace's name and business type.
+func (s *Store) UpdateWorkspace(ctx context.Context, w workspace.Workspace) error {
+	res, err := s.db.ExecContext(ctx, `/* UpdateWorkspace */ UPDATE workspaces SET name = ?, business_type = ? WHERE id = ?`,
+		w.Name, w.BusinessType, w.ID)
 	if err != nil {
 		return fmt.Errorf("store: update workspace: %w", err)
 	}
@@ -102,54 +76,30 @@ func (s *Store) UpdateWorkspace(ctx context.Context, w Workspace) error {
 	return nil
 }
 
-// WriteKey is a collection key as listed: the secret itself is never stored,
-// only its hash and a short hint to recognise it by.
-type WriteKey struct {
-	ID          string
-	WorkspaceID string
-	Hint        string
-	Name        string
-	CreatedAt   time.Time
-	RevokedAt   *time.Time
-}
+// HashSecret is how key and token secrets are stored; see access.HashSecret.
+func HashSecret(secret string) string { return access.HashSecret(secret) }
 
-// HashSecret is how key and token secrets are stored: they are long and
-// random, so a plain SHA-256 cannot be reversed or brute-forced.
-func HashSecret(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
-}
-
-// CreateWriteKey makes a new key for a workspace and returns its secret,
-// which is shown once and never stored.
-func (s *Store) CreateWriteKey(ctx context.Context, workspaceID, name string) (WriteKey, string, error) {
-	if _, err := s.Workspace(ctx, workspaceID); err != nil {
-		return WriteKey{}, "", err
-	}
-	var b [24]byte
-	rand.Read(b[:])
-	secret := "rk_" + hex.EncodeToString(b[:])
-	k := WriteKey{ID: NewID("key"), WorkspaceID: workspaceID, Hint: secret[:7] + "…" + secret[len(secret)-4:],
-		Name: strings.TrimSpace(name), CreatedAt: time.Now().UTC()}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO write_keys (id, workspace_id, hash, hint, name, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		k.ID, k.WorkspaceID, HashSecret(secret), k.Hint, k.Name, k.CreatedAt)
+// CreateWriteKey stores a key under the hash of its secret.
+func (s *Store) CreateWriteKey(ctx context.Context, k workspace.Key, hash string) error {
+	_, err := s.db.ExecContext(ctx, `/* CreateWriteKey */ INSERT INTO write_keys (id, workspace_id, hash, hint, name, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		k.ID, k.WorkspaceID, hash, k.Hint, k.Name, k.CreatedAt)
 	if err != nil {
-		return WriteKey{}, "", fmt.Errorf("store: create write key: %w", err)
+		return fmt.Errorf("store: create write key: %w", err)
 	}
-	return k, secret, nil
+	return nil
 }
 
 // WriteKeys lists a workspace's keys, newest first, revoked ones included.
-func (s *Store) WriteKeys(ctx context.Context, workspaceID string) ([]WriteKey, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, workspace_id, hint, name, created_at, revoked_at
+func (s *Store) WriteKeys(ctx context.Context, workspaceID string) ([]workspace.Key, error) {
+	rows, err := s.db.QueryContext(ctx, `/* WriteKeys */ SELECT id, workspace_id, hint, name, created_at, revoked_at
 		FROM write_keys WHERE workspace_id = ? ORDER BY created_at DESC, id`, workspaceID)
 	if err != nil {
 		return nil, fmt.Errorf("store: list write keys: %w", err)
 	}
 	defer rows.Close()
-	var out []WriteKey
+	var out []workspace.Key
 	for rows.Next() {
-		var k WriteKey
+		var k workspace.Key
 		if err := rows.Scan(&k.ID, &k.WorkspaceID, &k.Hint, &k.Name, &k.CreatedAt, &k.RevokedAt); err != nil {
 			return nil, fmt.Errorf("store: list write keys: %w", err)
 		}
@@ -158,11 +108,11 @@ func (s *Store) WriteKeys(ctx context.Context, workspaceID string) ([]WriteKey, 
 	return out, rows.Err()
 }
 
-// RevokeWriteKey stops a key from authenticating. The key must belong to the
-// workspace: one tenant can never revoke another's keys.
-func (s *Store) RevokeWriteKey(ctx context.Context, workspaceID, keyID string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE write_keys SET revoked_at = ? WHERE id = ? AND workspace_id = ? AND revoked_at IS NULL`,
-		time.Now().UTC(), keyID, workspaceID)
+// RevokeWriteKey stops a key from authenticating as of at. The key must
+// belong to the workspace: one tenant can never revoke another's keys.
+func (s *Store) RevokeWriteKey(ctx context.Context, workspaceID, keyID string, at time.Time) error {
+	res, err := s.db.ExecContext(ctx, `/* RevokeWriteKey */ UPDATE write_keys SET revoked_at = ? WHERE id = ? AND workspace_id = ? AND revoked_at IS NULL`,
+		at, keyID, workspaceID)
 	if err != nil {
 		return fmt.Errorf("store: revoke write key: %w", err)
 	}
@@ -176,7 +126,7 @@ func (s *Store) RevokeWriteKey(ctx context.Context, workspaceID, keyID string) e
 // revoked or unknown key is ErrNotFound.
 func (s *Store) WorkspaceForKey(ctx context.Context, secret string) (string, error) {
 	var ws string
-	err := s.db.QueryRowContext(ctx, `SELECT workspace_id FROM write_keys WHERE hash = ? AND revoked_at IS NULL`, HashSecret(secret)).Scan(&ws)
+	err := s.db.QueryRowContext(ctx, `/* WorkspaceForKey */ SELECT workspace_id FROM write_keys WHERE hash = ? AND revoked_at IS NULL`, HashSecret(secret)).Scan(&ws)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", ErrNotFound
 	}
@@ -184,4 +134,36 @@ func (s *Store) WorkspaceForKey(ctx context.Context, secret string) (string, err
 		return "", fmt.Errorf("store: look up write key: %w", err)
 	}
 	return ws, nil
+}
+
+// ChannelOverrides returns a workspace's overrides by channel key.
+func (s *Store) ChannelOverrides(ctx context.Context, workspaceID string) (map[string]workspace.ChannelOverride, error) {
+	rows, err := s.db.QueryContext(ctx, `/* ChannelOverrides */ SELECT workspace_id, channel, display_name, platform, ownership, updated_at FROM channel_overrides WHERE workspace_id = ?`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("store: channel overrides: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]workspace.ChannelOverride{}
+	for rows.Next() {
+		var o workspace.ChannelOverride
+		if err := rows.Scan(&o.WorkspaceID, &o.Channel, &o.DisplayName, &o.Platform, &o.Ownership, &o.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("store: channel overrides: %w", err)
+		}
+		out[o.Channel] = o
+	}
+	return out, rows.Err()
+}
+
+// SetChannelOverride stores o, replacing the workspace's earlier override of
+// the same channel.
+func (s *Store) SetChannelOverride(ctx context.Context, o workspace.ChannelOverride) error {
+	_, err := s.db.ExecContext(ctx, `/* SetChannelOverride */ INSERT INTO channel_overrides (workspace_id, channel, display_name, platform, ownership, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (workspace_id, channel) DO UPDATE SET display_name = excluded.display_name,
+			platform = excluded.platform, ownership = excluded.ownership, updated_at = excluded.updated_at`,
+		o.WorkspaceID, o.Channel, o.DisplayName, o.Platform, o.Ownership, o.UpdatedAt)
+	if err != nil {
+		return fmt.Errorf("store: set channel override: %w", err)
+	}
+	return nil
 }

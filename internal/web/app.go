@@ -9,7 +9,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -18,8 +17,12 @@ import (
 	"time"
 
 	"ripple/internal/access"
+	"ripple/internal/clock"
+	"ripple/internal/fault"
+	"ripple/internal/httpfault"
 	"ripple/internal/report"
 	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 // Options configure the web app.
@@ -31,34 +34,44 @@ type Options struct {
 	// TrustProxy marks X-Forwarded-Proto and X-Forwarded-For as set by a
 	// trusted reverse proxy: cookies are then Secure when it says https.
 	TrustProxy bool
-	// KeysChanged is called after a write key is revoked, so that the
-	// collection API forgets its cached answer for it.
-	KeysChanged func()
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
 
-// App is the web app.
-type App struct {
-	st    *store.Store
-	auth  *access.Auth
-	log   *slog.Logger
-	opts  Options
-	ui    *assets
-	cache shellCache
+// Deps are what the web app works through. Every change, and every
+// question of who is calling and what they may do, goes to the domain
+// (Auth, Settings); pages read through the read side.
+type Deps struct {
+	// Auth signs people in and keeps their sessions and tokens; it is
+	// shared with the REST API so that both see the same sign-in limits.
+	Auth *access.Auth
+	// Settings are the workspaces' settings and their rules.
+	Settings *workspace.Settings
+	// Reads is the store, for the read side's queries (report, the shell's
+	// channel list and date range) until they stand behind interfaces of
+	// their own; no handler changes state through it.
+	Reads *store.Store
 }
 
-// New builds the web app over st; auth is shared with the REST API so that
-// both see the same sign-in limits.
-func New(st *store.Store, auth *access.Auth, log *slog.Logger, opts Options) (*App, error) {
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
+// App is the web app.
+type App struct {
+	st       *store.Store // reads only: see Deps.Reads
+	auth     *access.Auth
+	settings *workspace.Settings
+	log      *slog.Logger
+	opts     Options
+	ui       *assets
+	cache    shellCache
+}
+
+// New builds the web app over d.
+func New(d Deps, log *slog.Logger, opts Options) (*App, error) {
+	opts.Now = clock.Or(opts.Now)
 	ui, err := loadAssets(opts.DevDir)
 	if err != nil {
 		return nil, err
 	}
-	return &App{st: st, auth: auth, log: log, opts: opts, ui: ui}, nil
+	return &App{st: d.Reads, auth: d.Auth, settings: d.Settings, log: log, opts: opts, ui: ui}, nil
 }
 
 // Cookie names.
@@ -72,23 +85,27 @@ type reqCtx struct {
 	who     access.Principal
 	secret  string // session secret from the cookie
 	csrf    string
-	ws      store.Workspace
+	ws      workspace.Workspace
 	role    access.Role
-	members []store.Membership // the user's workspaces, for the switcher
+	members []workspace.Member // the user's workspaces, for the switcher
 	filter  report.Filter
 	query   url.Values // the filter as given in the URL, carried by every link
 }
 
 // roleIn is the user's role in workspace, from the memberships the session
 // already loaded; a workspace they are not in does not exist for them.
-func (c *reqCtx) roleIn(workspace string) (access.Role, error) {
+func (c *reqCtx) roleIn(ws string) (access.Role, error) {
 	for _, m := range c.members {
-		if m.WorkspaceID == workspace {
-			return access.Role(m.Role), nil
+		if m.WorkspaceID == ws {
+			return m.Role, nil
 		}
 	}
-	return "", fmt.Errorf("workspace %q: %w", workspace, store.ErrNotFound)
+	return "", fmt.Errorf("workspace %q: %w", ws, fault.ErrNotFound)
 }
+
+// actor is the signed-in user acting in the page's workspace with their
+// role there: who the domain's rules are asked about.
+func (c *reqCtx) actor() access.Actor { return c.who.As(c.ws.ID, c.role) }
 
 type handler func(w http.ResponseWriter, r *http.Request, c *reqCtx) error
 
@@ -160,11 +177,11 @@ func (a *App) inWorkspace(perm access.Permission, h handler) http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		if c.ws, err = a.st.Workspace(ctx, r.PathValue("ws")); err != nil {
+		if c.ws, err = a.settings.Workspace(ctx, r.PathValue("ws")); err != nil {
 			return nil, err
 		}
 		if perm != 0 && !c.role.Can(perm) {
-			return c, access.ErrForbidden
+			return c, fault.ErrForbidden
 		}
 		if c.filter, c.query, err = a.parseFilter(ctx, c.ws.ID, r.URL.Query()); err != nil {
 			return c, err
@@ -178,7 +195,7 @@ func (a *App) inWorkspace(perm access.Permission, h handler) http.Handler {
 func (a *App) session(w http.ResponseWriter, r *http.Request) (*reqCtx, error) {
 	cookie, err := r.Cookie(sessionCookie)
 	if err != nil {
-		return nil, access.ErrUnauthenticated
+		return nil, fault.ErrUnauthenticated
 	}
 	who, err := a.auth.Session(r.Context(), cookie.Value)
 	if err != nil {
@@ -188,7 +205,7 @@ func (a *App) session(w http.ResponseWriter, r *http.Request) (*reqCtx, error) {
 	if r.Method == http.MethodPost && !access.ValidCSRF(cookie.Value, r.PostFormValue("csrf")) {
 		return c, errCSRF
 	}
-	if c.members, err = a.st.MembershipsOfUser(r.Context(), who.User.ID); err != nil {
+	if c.members, err = a.settings.MembershipsOf(r.Context(), who.User.ID); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -196,7 +213,7 @@ func (a *App) session(w http.ResponseWriter, r *http.Request) (*reqCtx, error) {
 
 // errCSRF refuses a form posted without the session's token: it did not come
 // from a page Ripple served to this browser.
-var errCSRF = &access.InvalidError{Field: "form", Reason: "the form has expired or did not come from Ripple; reload the page and try again"}
+var errCSRF = fault.Forbidden("the form has expired or did not come from Ripple; reload the page and try again")
 
 // adapt runs the guard then the handler, and turns any error into a page:
 // the one place where errors meet status codes.
@@ -220,37 +237,21 @@ func setSecurityHeaders(w http.ResponseWriter) {
 	h.Set("Referrer-Policy", "same-origin")
 }
 
+// fail answers err with the error page, in the status and words every
+// adapter gives that fault; a GET that needs a session goes to sign-in
+// instead.
 func (a *App) fail(w http.ResponseWriter, r *http.Request, c *reqCtx, err error) {
-	kind, msg := access.Classify(err)
-	status := http.StatusInternalServerError
-	switch kind {
-	case access.KindUnauthenticated:
-		if r.Method == http.MethodGet {
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-			return
-		}
-		status = http.StatusUnauthorized
-	case access.KindInvalid:
-		status = http.StatusBadRequest
-		if errors.Is(err, errCSRF) {
-			status = http.StatusForbidden
-		}
-	case access.KindForbidden:
-		status = http.StatusForbidden
-	case access.KindNotFound:
-		status, msg = http.StatusNotFound, "This page does not exist, or it is not yours to see."
-	case access.KindConflict:
-		status = http.StatusConflict
-	case access.KindRateLimited:
-		status = http.StatusTooManyRequests
-	default:
-		a.log.Error("web: request", "method", r.Method, "path", r.URL.Path, "err", err)
+	ans := httpfault.Of(a.log, r, err)
+	if ans.Kind == fault.KindUnauthenticated && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
 	}
 	if c == nil {
 		c = &reqCtx{}
 	}
+	ans.SetHeaders(w)
 	w.Header().Set("Cache-Control", "no-store")
-	a.render(w, r, c, status, "error.html", view{Title: http.StatusText(status), Data: errorPage{Status: status, Message: msg}})
+	a.render(w, r, c, ans.Status, "error.html", view{Title: http.StatusText(ans.Status), Data: errorPage{Status: ans.Status, Message: ans.Message}})
 }
 
 type errorPage struct {

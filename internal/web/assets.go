@@ -21,7 +21,7 @@ import (
 
 	"ripple/internal/access"
 	"ripple/internal/report"
-	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 //go:embed templates/*.html static/*
@@ -202,9 +202,9 @@ type view struct {
 	User       access.User
 	SignedIn   bool
 	CSRF       string
-	Workspace  store.Workspace
+	Workspace  workspace.Workspace
 	Role       access.Role
-	Workspaces []store.Membership
+	Workspaces []workspace.Member
 	Nav        []navLink
 	Filter     report.Filter
 	FilterQS   string // "?from=...&to=..." as given, carried by links

@@ -16,6 +16,7 @@ import (
 	"ripple/internal/event"
 	"ripple/internal/server"
 	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 // BenchmarkPages measures each page's server time on a workspace of one
@@ -28,7 +29,9 @@ func BenchmarkPages(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	ws, err := st.CreateWorkspace(ctx, "Demo", "product")
+	auth := access.NewAuth(st, nil)
+	settings := workspace.New(st, auth, nil, workspace.Hooks{})
+	ws, err := settings.Create(ctx, "Demo", "product")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -38,18 +41,22 @@ func BenchmarkPages(b *testing.B) {
 	if err := st.Checkpoint(ctx); err != nil {
 		b.Fatal(err)
 	}
-	u, err := access.CreateUser(ctx, st, "bench@example.com", "Bench", "bench password")
+	u, err := auth.CreateUser(ctx, "bench@example.com", "Bench", "bench password")
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := access.Grant(ctx, st, u.ID, ws.ID, access.Owner); err != nil {
+	if _, _, err := settings.Add(ctx, access.Operator(ws.ID), u.Email, "", "owner"); err != nil {
 		b.Fatal(err)
 	}
-	_, secret, err := access.NewAuth(st, nil).Login(ctx, "127.0.0.1", u.Email, "bench password")
+	_, secret, err := auth.Login(ctx, "127.0.0.1", u.Email, "bench password")
 	if err != nil {
 		b.Fatal(err)
 	}
-	mux := server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil))).Mux
+	srv, err := server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	mux := srv.Mux
 
 	w := "/w/" + ws.ID
 	pages := []struct{ name, path string }{

@@ -3,11 +3,12 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strings"
 
 	"ripple/internal/access"
+	"ripple/internal/fault"
+	"ripple/internal/httpfault"
 	"ripple/internal/report"
-	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 func (a *App) settingsHome(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -36,14 +37,15 @@ func (a *App) renderSettings(w http.ResponseWriter, r *http.Request, c *reqCtx, 
 		Data: settingsView{Tab: tab, Base: "/w/" + url.PathEscape(c.ws.ID) + "/settings/", Page: data}})
 }
 
-// userProblem turns a validation error into a message on the page it came
-// from; other errors go to the error page.
-func userProblem(err error) (string, bool) {
-	kind, msg := access.Classify(err)
-	if kind == access.KindInvalid || kind == access.KindConflict {
-		return msg, true
+// formProblem is how a form's page shows a refusal the user can fix there
+// (bad input, a clash with what is stored): the status and message every
+// adapter gives it. Other errors go to the error page.
+func formProblem(err error) (status int, msg string, ok bool) {
+	switch k := fault.KindOf(err); k {
+	case fault.KindInvalid, fault.KindConflict:
+		return httpfault.Status(k), fault.Message(err), true
 	}
-	return "", false
+	return 0, "", false
 }
 
 func (a *App) workspaceSettings(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -52,14 +54,15 @@ func (a *App) workspaceSettings(w http.ResponseWriter, r *http.Request, c *reqCt
 }
 
 func (a *App) updateWorkspace(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	ws := c.ws
-	ws.Name = strings.TrimSpace(r.PostFormValue("name"))
-	ws.BusinessType = r.PostFormValue("business_type")
-	if err := access.UpdateWorkspace(r.Context(), a.st, ws); err != nil {
-		if msg, ok := userProblem(err); ok {
-			a.renderSettings(w, r, c, http.StatusBadRequest, "workspace", "settings_workspace.html", ws, "", msg)
-			return nil
-		}
+	name, business := r.PostFormValue("name"), r.PostFormValue("business_type")
+	ws, err := a.settings.Update(r.Context(), c.actor(), workspace.Patch{Name: &name, BusinessType: &business})
+	if status, msg, ok := formProblem(err); ok {
+		typed := c.ws
+		typed.Name, typed.BusinessType = name, business
+		a.renderSettings(w, r, c, status, "workspace", "settings_workspace.html", typed, "", msg)
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	c.ws = ws
@@ -68,124 +71,109 @@ func (a *App) updateWorkspace(w http.ResponseWriter, r *http.Request, c *reqCtx)
 }
 
 type keysPage struct {
-	Keys      []store.WriteKey
+	Keys      []workspace.Key
 	NewSecret string
-	NewKey    store.WriteKey
+	NewKey    workspace.Key
 }
 
-func (a *App) keysPage(r *http.Request, c *reqCtx) (keysPage, error) {
-	keys, err := a.st.WriteKeys(r.Context(), c.ws.ID)
-	return keysPage{Keys: keys}, err
-}
-
-func (a *App) keys(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	p, err := a.keysPage(r, c)
+func (a *App) showKeys(w http.ResponseWriter, r *http.Request, c *reqCtx, status int, notice, problem string, p keysPage) error {
+	keys, err := a.settings.Keys(r.Context(), c.actor())
 	if err != nil {
 		return err
 	}
-	a.renderSettings(w, r, c, http.StatusOK, "keys", "settings_keys.html", p, "", "")
+	p.Keys = keys
+	a.renderSettings(w, r, c, status, "keys", "settings_keys.html", p, notice, problem)
 	return nil
+}
+
+func (a *App) keys(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	return a.showKeys(w, r, c, http.StatusOK, "", "", keysPage{})
 }
 
 // createKey shows the new secret on the answer to the POST itself, once:
 // it is never stored, so a reload cannot show it again.
 func (a *App) createKey(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	k, secret, err := a.st.CreateWriteKey(r.Context(), c.ws.ID, r.PostFormValue("name"))
+	k, secret, err := a.settings.CreateKey(r.Context(), c.actor(), r.PostFormValue("name"))
+	if status, msg, ok := formProblem(err); ok {
+		return a.showKeys(w, r, c, status, "", msg, keysPage{})
+	}
 	if err != nil {
 		return err
 	}
-	p, err := a.keysPage(r, c)
-	if err != nil {
-		return err
-	}
-	p.NewSecret, p.NewKey = secret, k
-	a.renderSettings(w, r, c, http.StatusOK, "keys", "settings_keys.html", p, "Write key created. Copy its secret now: it is shown only once.", "")
-	return nil
+	return a.showKeys(w, r, c, http.StatusOK, "Write key created. Copy its secret now: it is shown only once.", "", keysPage{NewSecret: secret, NewKey: k})
 }
 
 func (a *App) revokeKey(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	if err := a.st.RevokeWriteKey(r.Context(), c.ws.ID, r.PathValue("id")); err != nil {
+	if err := a.settings.RevokeKey(r.Context(), c.actor(), r.PathValue("id")); err != nil {
 		return err
 	}
-	if a.opts.KeysChanged != nil {
-		a.opts.KeysChanged()
-	}
-	p, err := a.keysPage(r, c)
-	if err != nil {
-		return err
-	}
-	a.renderSettings(w, r, c, http.StatusOK, "keys", "settings_keys.html", p, "Write key revoked: events sent with it are refused from now on.", "")
-	return nil
+	return a.showKeys(w, r, c, http.StatusOK, "Write key revoked: events sent with it are refused from now on.", "", keysPage{})
 }
 
 type usersPage struct {
-	Members     []store.Membership
-	Roles       []access.Role
+	Members     []workspace.Member
+	Roles       []access.Role // the roles the viewer may give: the menus offer no others
 	Me          string
 	NewEmail    string
 	NewPassword string
 }
 
-func (a *App) usersPage(r *http.Request, c *reqCtx) (usersPage, error) {
-	ms, err := a.st.Members(r.Context(), c.ws.ID)
-	return usersPage{Members: ms, Roles: access.Roles, Me: c.who.User.ID}, err
-}
-
-func (a *App) showUsers(w http.ResponseWriter, r *http.Request, c *reqCtx, status int, notice, problem string, fill func(*usersPage)) error {
-	p, err := a.usersPage(r, c)
+func (a *App) showUsers(w http.ResponseWriter, r *http.Request, c *reqCtx, status int, notice, problem string, p usersPage) error {
+	ms, err := a.settings.Members(r.Context(), c.actor())
 	if err != nil {
 		return err
 	}
-	if fill != nil {
-		fill(&p)
-	}
+	p.Members, p.Roles, p.Me = ms, workspace.GrantableRoles(c.actor()), c.who.User.ID
 	a.renderSettings(w, r, c, status, "users", "settings_users.html", p, notice, problem)
 	return nil
 }
 
 func (a *App) users(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	return a.showUsers(w, r, c, http.StatusOK, "", "", nil)
+	return a.showUsers(w, r, c, http.StatusOK, "", "", usersPage{})
 }
 
 // invite adds a person to the workspace; a new user's generated password is
 // shown once, to be handed over.
 func (a *App) invite(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	role, err := access.ParseRole(r.PostFormValue("role"))
-	if err == nil {
-		var u access.User
-		var password string
-		u, password, err = access.Invite(r.Context(), a.st, c.ws.ID, r.PostFormValue("email"), r.PostFormValue("name"), role)
-		if err == nil {
-			notice := u.Email + " now has the role " + string(role) + " here."
-			if password != "" {
-				notice = "Created " + u.Email + " with the role " + string(role) + ". Hand over the password below: it is shown only once."
-			}
-			return a.showUsers(w, r, c, http.StatusOK, notice, "", func(p *usersPage) { p.NewEmail, p.NewPassword = u.Email, password })
-		}
+	m, password, err := a.settings.Add(r.Context(), c.actor(), r.PostFormValue("email"), r.PostFormValue("name"), r.PostFormValue("role"))
+	if status, msg, ok := formProblem(err); ok {
+		return a.showUsers(w, r, c, status, "", msg, usersPage{})
 	}
-	if msg, ok := userProblem(err); ok {
-		return a.showUsers(w, r, c, http.StatusBadRequest, "", msg, nil)
+	if err != nil {
+		return err
 	}
-	return err
+	notice := m.Email + " now has the role " + string(m.Role) + " here."
+	if password != "" {
+		notice = "Created " + m.Email + " with the role " + string(m.Role) + ". Hand over the password below: it is shown only once."
+	}
+	return a.showUsers(w, r, c, http.StatusOK, notice, "", usersPage{NewEmail: m.Email, NewPassword: password})
 }
 
 func (a *App) changeRole(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	_, err := access.ChangeRole(r.Context(), a.st, r.PathValue("user"), c.ws.ID, r.PostFormValue("role"))
+	m, err := a.settings.ChangeRole(r.Context(), c.actor(), r.PathValue("user"), r.PostFormValue("role"))
+	if status, msg, ok := formProblem(err); ok {
+		return a.showUsers(w, r, c, status, "", msg, usersPage{})
+	}
 	if err != nil {
-		if msg, ok := userProblem(err); ok {
-			return a.showUsers(w, r, c, http.StatusBadRequest, "", msg, nil)
-		}
 		return err
 	}
-	return a.showUsers(w, r, c, http.StatusOK, "Role changed.", "", nil)
+	if m.UserID == c.who.User.ID {
+		// The page's own role changed: show it as the new role sees it.
+		c.role = m.Role
+		if !c.role.Can(access.ManageWorkspace) {
+			http.Redirect(w, r, "/w/"+url.PathEscape(c.ws.ID)+"/", http.StatusSeeOther)
+			return nil
+		}
+	}
+	return a.showUsers(w, r, c, http.StatusOK, m.Email+" now has the role "+string(m.Role)+".", "", usersPage{})
 }
 
 func (a *App) removeUser(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	err := access.RemoveMember(r.Context(), a.st, r.PathValue("user"), c.ws.ID)
+	err := a.settings.Remove(r.Context(), c.actor(), r.PathValue("user"))
+	if status, msg, ok := formProblem(err); ok {
+		return a.showUsers(w, r, c, status, "", msg, usersPage{})
+	}
 	if err != nil {
-		if msg, ok := userProblem(err); ok {
-			return a.showUsers(w, r, c, http.StatusBadRequest, "", msg, nil)
-		}
 		return err
 	}
 	if r.PathValue("user") == c.who.User.ID {
@@ -193,7 +181,7 @@ func (a *App) removeUser(w http.ResponseWriter, r *http.Request, c *reqCtx) erro
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return nil
 	}
-	return a.showUsers(w, r, c, http.StatusOK, "Removed from the workspace; their sessions have ended.", "", nil)
+	return a.showUsers(w, r, c, http.StatusOK, "Removed from the workspace; their sessions have ended.", "", usersPage{})
 }
 
 type channelsPage struct {
@@ -207,7 +195,7 @@ func (a *App) showChannels(w http.ResponseWriter, r *http.Request, c *reqCtx, st
 		return err
 	}
 	a.renderSettings(w, r, c, status, "channels", "settings_channels.html",
-		channelsPage{Channels: chs, Ownerships: report.Ownerships}, notice, problem)
+		channelsPage{Channels: chs, Ownerships: workspace.Ownerships}, notice, problem)
 	return nil
 }
 
@@ -215,15 +203,16 @@ func (a *App) channels(w http.ResponseWriter, r *http.Request, c *reqCtx) error 
 	return a.showChannels(w, r, c, http.StatusOK, "", "")
 }
 
+// updateChannel saves the form's row whole: each field left empty goes
+// back to what the events say.
 func (a *App) updateChannel(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	o := store.ChannelOverride{WorkspaceID: c.ws.ID, Channel: r.PostFormValue("channel"),
-		DisplayName: r.PostFormValue("name"), Platform: r.PostFormValue("platform"), Ownership: r.PostFormValue("ownership")}
-	err := report.SetChannel(r.Context(), a.st, o)
-	a.ForgetChannels(c.ws.ID)
+	name, platform, ownership := r.PostFormValue("name"), r.PostFormValue("platform"), r.PostFormValue("ownership")
+	_, err := a.settings.PatchChannel(r.Context(), c.actor(), r.PostFormValue("channel"),
+		workspace.ChannelPatch{Name: &name, Platform: &platform, Ownership: &ownership})
+	if status, msg, ok := formProblem(err); ok {
+		return a.showChannels(w, r, c, status, "", msg)
+	}
 	if err != nil {
-		if msg, ok := userProblem(err); ok {
-			return a.showChannels(w, r, c, http.StatusBadRequest, "", msg)
-		}
 		return err
 	}
 	return a.showChannels(w, r, c, http.StatusOK, "Channel saved.", "")

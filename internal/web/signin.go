@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"ripple/internal/access"
+	"ripple/internal/fault"
+	"ripple/internal/httpfault"
 )
 
 type loginPage struct {
@@ -37,17 +39,16 @@ func (a *App) login(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	cookie, err := r.Cookie(loginCookie)
 	if err != nil || cookie.Value == "" || cookie.Value != r.PostFormValue("csrf") {
-		return a.showLogin(w, r, c, http.StatusForbidden, email, errCSRF.Reason)
+		return a.showLogin(w, r, c, http.StatusForbidden, email, fault.Message(errCSRF))
 	}
 	_, secret, err := a.auth.Login(r.Context(), a.clientIP(r), email, r.PostFormValue("password"))
+	if k := fault.KindOf(err); k == fault.KindUnauthenticated || k == fault.KindRateLimited {
+		// Refused sign-ins stay on the form, with what was typed.
+		ans := httpfault.Of(a.log, r, err)
+		ans.SetHeaders(w)
+		return a.showLogin(w, r, c, ans.Status, email, ans.Message)
+	}
 	if err != nil {
-		kind, msg := access.Classify(err)
-		switch kind {
-		case access.KindUnauthenticated:
-			return a.showLogin(w, r, c, http.StatusUnauthorized, email, msg)
-		case access.KindRateLimited:
-			return a.showLogin(w, r, c, http.StatusTooManyRequests, email, msg)
-		}
 		return err
 	}
 	a.setCookie(w, r, sessionCookie, secret, int(access.SessionLifetime.Seconds()))

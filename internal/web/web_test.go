@@ -94,10 +94,7 @@ var htmlTag = regexp.MustCompile(`<[^>]*>`)
 func TestWorkspaceIsolation(t *testing.T) {
 	f := webtest.New(t)
 	ctx := context.Background()
-	bKey, _, err := f.Store.CreateWriteKey(ctx, f.B.ID, "b's key")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bKey, _ := f.Key(f.B.ID, "b's key")
 	c := f.Login("owner") // owner of A only
 	b := "/w/" + f.B.ID
 	for _, path := range []string{b + "/", b + "/overview", b + "/overview/events.csv", b + "/inbox", b + "/settings/keys",
@@ -123,8 +120,8 @@ func TestWorkspaceIsolation(t *testing.T) {
 	if keys[0].RevokedAt != nil {
 		t.Error("B's key was revoked by A's owner")
 	}
-	if m, err := f.Store.Membership(ctx, f.Users["b-owner"].ID, f.B.ID); err != nil || m.Role != "owner" {
-		t.Errorf("B's owner membership changed: %+v, %v", m, err)
+	if role, err := f.Store.MemberRole(ctx, f.Users["b-owner"].ID, f.B.ID); err != nil || role != access.Owner {
+		t.Errorf("B's owner membership changed: %v, %v", role, err)
 	}
 	if ws, _ := f.Store.Workspace(ctx, f.B.ID); ws.Name != "Bolt Consulting" {
 		t.Errorf("B renamed to %q", ws.Name)
@@ -447,7 +444,7 @@ func TestSettings(t *testing.T) {
 		t.Errorf("invited analyst opens the overview: %d", res.StatusCode)
 	}
 	// Demote the invited analyst to responder: the overview closes at once.
-	u, _ := f.Store.UserByEmail(context.Background(), "new@example.com")
+	u, _ := f.Auth.UserByEmail(context.Background(), "new@example.com")
 	if res, _ := c.PostWithCSRF(s+"users", s+"users/"+u.ID+"/role", url.Values{"role": {"responder"}}); res.StatusCode != 200 {
 		t.Fatalf("change role: %d", res.StatusCode)
 	}
@@ -461,7 +458,6 @@ func TestSettings(t *testing.T) {
 // server's log, even at debug level.
 func TestSecretsNeverLogged(t *testing.T) {
 	f := webtest.New(t)
-	ctx := context.Background()
 	c := f.Client()
 	c.LoginAs(f.Users["owner"].Email, "not the password")
 	c.LoginAs(f.Users["owner"].Email, webtest.Password)
@@ -471,10 +467,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	if key == "" {
 		t.Fatal("the new write key's secret was not shown")
 	}
-	_, token, err := access.NewAuth(f.Store, nil).CreateToken(ctx, f.Users["owner"].ID, f.A.ID, access.Owner, "cli")
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := f.Token("owner", f.A.ID, access.Owner)
 	req, _ := http.NewRequest("POST", f.Server.URL+"/v1/track", strings.NewReader(`{"userId":"u1","event":"Signed Up"}`))
 	req.SetBasicAuth(key, "")
 	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {

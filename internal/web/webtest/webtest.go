@@ -23,6 +23,7 @@ import (
 	"ripple/internal/event"
 	"ripple/internal/server"
 	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 // Password is every fixture user's password.
@@ -33,8 +34,12 @@ type Fixture struct {
 	T      testing.TB
 	Store  *store.Store
 	Server *httptest.Server
-	A, B   store.Workspace        // two clients of an agency
-	Users  map[string]access.User // "owner", "analyst", "responder", "viewer" (of A), "agency" (owner of A and B), "b-owner" (of B only)
+	// Auth and Settings are the domain over Store, for a test to make
+	// what it needs (a token, a key) as Ripple's own code would.
+	Auth     *access.Auth
+	Settings *workspace.Settings
+	A, B     workspace.Workspace    // two clients of an agency
+	Users    map[string]access.User // "owner", "analyst", "responder", "viewer" (of A), "agency" (owner of A and B), "b-owner" (of B only)
 	// Day is the last day with events; the fixture's events fill the seven
 	// days ending on it.
 	Day time.Time
@@ -73,21 +78,23 @@ func New(t testing.TB) *Fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	f := &Fixture{T: t, Store: st, Users: map[string]access.User{}, Day: time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC)}
-	if f.A, err = st.CreateWorkspace(ctx, "Acme Shoes", "product"); err != nil {
+	f.Auth = access.NewAuth(st, nil)
+	f.Settings = workspace.New(st, f.Auth, nil, workspace.Hooks{})
+	if f.A, err = f.Settings.Create(ctx, "Acme Shoes", "product"); err != nil {
 		t.Fatal(err)
 	}
-	if f.B, err = st.CreateWorkspace(ctx, "Bolt Consulting", "service"); err != nil {
+	if f.B, err = f.Settings.Create(ctx, "Bolt Consulting", "service"); err != nil {
 		t.Fatal(err)
 	}
-	grant := func(name string, ws store.Workspace, role access.Role) {
+	grant := func(name string, ws workspace.Workspace, role access.Role) {
 		u, ok := f.Users[name]
 		if !ok {
-			if u, err = access.CreateUser(ctx, st, name+"@example.com", strings.ToUpper(name[:1])+name[1:], Password); err != nil {
+			if u, err = f.Auth.CreateUser(ctx, name+"@example.com", strings.ToUpper(name[:1])+name[1:], Password); err != nil {
 				t.Fatal(err)
 			}
 			f.Users[name] = u
 		}
-		if err := access.Grant(ctx, st, u.ID, ws.ID, role); err != nil {
+		if _, _, err := f.Settings.Add(ctx, access.Operator(ws.ID), u.Email, "", string(role)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -100,7 +107,10 @@ func New(t testing.TB) *Fixture {
 	f.seed(ctx)
 
 	log := slog.New(slog.NewTextHandler(&f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := server.New(st, log)
+	srv, err := server.New(st, log, server.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.Server = httptest.NewServer(srv.Handler())
 	t.Cleanup(f.Server.Close)
 	return f
@@ -130,6 +140,27 @@ func (f *Fixture) seed(ctx context.Context) {
 	if _, err := f.Store.AppendEvents(ctx, msgs); err != nil {
 		f.T.Fatal(err)
 	}
+}
+
+// Token makes an API token for the named fixture user in ws with role, as
+// the API tokens page would, and returns its secret.
+func (f *Fixture) Token(user, ws string, role access.Role) string {
+	f.T.Helper()
+	_, secret, err := f.Auth.CreateToken(context.Background(), access.Principal{User: f.Users[user]}, ws, role, "test")
+	if err != nil {
+		f.T.Fatal(err)
+	}
+	return secret
+}
+
+// Key makes a write key for ws, as its Settings page would.
+func (f *Fixture) Key(ws, name string) (workspace.Key, string) {
+	f.T.Helper()
+	k, secret, err := f.Settings.CreateKey(context.Background(), access.Operator(ws), name)
+	if err != nil {
+		f.T.Fatal(err)
+	}
+	return k, secret
 }
 
 // Client is a browser-like client: it keeps cookies and reads CSRF tokens

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -313,5 +315,49 @@ func TestTokensStayInTheirWorkspace(t *testing.T) {
 	}
 	if _, err := f.Auth.Token(ctx, bSecret); err != nil {
 		t.Errorf("B's token stopped working: %v", err)
+	}
+}
+
+// TestSameInputSameAnswer: the same bad input, through the REST API and
+// through the pages, gets the same status and the same message.
+func TestSameInputSameAnswer(t *testing.T) {
+	f := webtest.New(t)
+	c := apiClient{t, f.Server.URL, token(t, f, "owner", f.A.ID, access.Owner)}
+	page := f.Login("owner")
+	s := "/w/" + f.A.ID + "/settings/"
+	problem := regexp.MustCompile(`<p class="problem" role="alert">([^<]*)</p>`)
+	for _, tt := range []struct {
+		what           string
+		method, path   string
+		body           string
+		from, formPath string
+		form           url.Values
+		status         int
+	}{
+		{"an empty workspace name", "PATCH", "/workspaces/" + f.A.ID, `{"name":"  "}`,
+			s + "workspace", s + "workspace", url.Values{"name": {"  "}, "business_type": {"product"}}, 400},
+		{"a business type that is none", "PATCH", "/workspaces/" + f.A.ID, `{"business_type":"charity"}`,
+			s + "workspace", s + "workspace", url.Values{"name": {"Acme Shoes"}, "business_type": {"charity"}}, 400},
+		{"adding someone already a member", "POST", "/workspaces/" + f.A.ID + "/members", `{"email":"viewer@example.com","role":"owner"}`,
+			s + "users", s + "users", url.Values{"email": {"viewer@example.com"}, "role": {"owner"}}, 409},
+		{"a role that does not exist", "POST", "/workspaces/" + f.A.ID + "/members", `{"email":"new@example.com","role":"boss"}`,
+			s + "users", s + "users", url.Values{"email": {"new@example.com"}, "role": {"boss"}}, 400},
+		{"an ownership that is none", "PATCH", "/workspaces/" + f.A.ID + "/channels/web%2Fowned", `{"ownership":"stolen"}`,
+			s + "channels", s + "channels", url.Values{"channel": {"web/owned"}, "ownership": {"stolen"}}, 400},
+	} {
+		status, body := c.do(tt.method, tt.path, tt.body)
+		res, text := page.PostWithCSRF(tt.from, tt.formPath, tt.form)
+		m := problem.FindStringSubmatch(text)
+		if m == nil {
+			t.Errorf("%s: the page shows no problem (status %d)", tt.what, res.StatusCode)
+			continue
+		}
+		msg, _ := body["error"].(string)
+		if status != tt.status || res.StatusCode != tt.status || msg != html.UnescapeString(m[1]) || msg == "" {
+			t.Errorf("%s: API %d %q, page %d %q; want both %d with one message", tt.what, status, msg, res.StatusCode, html.UnescapeString(m[1]), tt.status)
+		}
+	}
+	if ms, _ := f.Store.Members(context.Background(), f.A.ID); len(ms) != 5 {
+		t.Errorf("the refused adds changed the members: %d", len(ms))
 	}
 }

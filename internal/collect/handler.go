@@ -100,14 +100,13 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, typ event.Type) 
 		return
 	}
 	var rj *rejected
-	switch {
-	case errors.As(err, &rj):
-	case errors.Is(err, ErrOverloaded):
-		rj = &rejected{reason: "overload", err: errQueueFull}
-	default:
-		// Clients retry what was not stored: the answer says so, and the
-		// cause goes to the log.
-		rj = &rejected{reason: "store", err: fault.Unavailable("events could not be stored, retry later", time.Second, err)}
+	if !errors.As(err, &rj) {
+		// A fault from the key lookup, or the store failing it.
+		reason := strings.ReplaceAll(fault.KindOf(err).String(), " ", "_")
+		if fault.KindOf(err) == fault.KindInternal {
+			reason = "store"
+		}
+		rj = &rejected{reason: reason, err: err}
 	}
 	h.reg.Counter("ripple_collect_rejects_total", "Collection requests rejected, by reason.", "reason", rj.reason).Add(1)
 	httpfault.JSON(h.log, w, r, rj.err)
@@ -172,7 +171,12 @@ func (h *Handler) collect(r *http.Request, typ event.Type) error {
 		return nil
 	}
 	if err := h.batcher.Submit(r.Context(), msgs); err != nil {
-		return err
+		if errors.Is(err, ErrOverloaded) {
+			return reject("overload", errQueueFull)
+		}
+		// Clients retry what was not stored: the answer says so, and the
+		// cause goes to the log.
+		return reject("store", fault.Unavailable("events could not be stored, retry later", time.Second, err))
 	}
 	h.accepted.Add(int64(len(msgs)))
 	return nil

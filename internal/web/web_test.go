@@ -491,3 +491,49 @@ func TestSecretsNeverLogged(t *testing.T) {
 		}
 	}
 }
+
+// roleOptions are the options of the first role menu on a page.
+func roleOptions(page string) []string {
+	_, after, _ := strings.Cut(page, `<select name="role">`)
+	menu, _, _ := strings.Cut(after, `</select>`)
+	var out []string
+	for _, m := range regexp.MustCompile(`<option value="([^"]*)"`).FindAllStringSubmatch(menu, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// TestRoleMenus: a role menu offers only the roles its user may give: a
+// member's role on the members page, a token's on the API tokens page.
+func TestRoleMenus(t *testing.T) {
+	f := webtest.New(t)
+	_, page := f.Login("owner").Get("/w/" + f.A.ID + "/settings/users")
+	if have := strings.Join(roleOptions(page), " "); have != "owner analyst responder viewer" {
+		t.Errorf("the owner's Add someone menu offers %q", have)
+	}
+	for user, want := range map[string]string{"owner": "owner analyst responder viewer", "analyst": "analyst viewer", "responder": "responder", "viewer": "viewer"} {
+		_, page := f.Login(user).Get("/account/tokens")
+		if have := strings.Join(roleOptions(page), " "); have != want {
+			t.Errorf("%s's API token menu offers %q, want %q", user, have, want)
+		}
+	}
+	// What the menu does not offer, the server refuses too.
+	res, page := f.Login("responder").PostWithCSRF("/account/tokens", "/account/tokens", url.Values{"name": {"x"}, "workspace": {f.A.ID}, "role": {"viewer"}})
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(page, "more rights than you have") {
+		t.Errorf("a responder asking for a viewer token: %d", res.StatusCode)
+	}
+}
+
+// TestAddSomeoneAgain: "Add someone" with a member's email refuses, saying
+// how to change a role, and leaves the role as it was.
+func TestAddSomeoneAgain(t *testing.T) {
+	f := webtest.New(t)
+	s := "/w/" + f.A.ID + "/settings/users"
+	res, page := f.Login("owner").PostWithCSRF(s, s, url.Values{"email": {"Viewer@example.com"}, "role": {"owner"}})
+	if res.StatusCode != http.StatusConflict || !strings.Contains(page, "already a member of this workspace, as viewer: change their role instead") {
+		t.Errorf("adding the viewer again as owner: %d", res.StatusCode)
+	}
+	if role, err := f.Store.MemberRole(context.Background(), f.Users["viewer"].ID, f.A.ID); err != nil || role != access.Viewer {
+		t.Errorf("the viewer is now %q, %v", role, err)
+	}
+}

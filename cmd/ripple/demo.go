@@ -18,7 +18,7 @@ func cmdDemo(ctx context.Context, s stdio, args []string) error {
 On first run, creates DIR with a workspace, a write key, an owner user and a
 simulated business (its ground truth in DIR/truth/), then serves it. On later
 runs it serves DIR as it is.`)
-	f := addServerFlags(fs)
+	cfg := serverSettings(fs)
 	events := fs.Int("events", 300000, "about how many events to simulate")
 	days := fs.Int("days", 90, "days of history to simulate, ending today")
 	seed := fs.Uint64("seed", 1, "simulation seed: the same seed gives the same business")
@@ -26,7 +26,7 @@ runs it serves DIR as it is.`)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	log, st, err := f.open(ctx, s)
+	st, err := openStore(ctx, cfg.Data)
 	if err != nil {
 		return err
 	}
@@ -37,14 +37,14 @@ runs it serves DIR as it is.`)
 	}
 	var intro string
 	if len(existing) > 0 {
-		intro = fmt.Sprintf("Serving the existing data in %s (%d workspaces). Sign in with the login printed when it was created;\n'ripple user create' adds another user.\n", *f.data, len(existing))
+		intro = fmt.Sprintf("Serving the existing data in %s (%d workspaces). Sign in with the login printed when it was created;\n'ripple user create' adds another user.\n", cfg.Data, len(existing))
 	} else {
 		intro, err = seedDemo(ctx, s, st, demoConfig{events: *events, days: *days, seed: *seed, business: *business})
 		if err != nil {
 			return err
 		}
 	}
-	return serve(ctx, st, *f.addr, log, *f.web, func(bound string) {
+	return serve(ctx, st, *cfg, newLogger(s, cfg.LogLevel), func(bound string) {
 		fmt.Fprintf(s.out, "\n%s\nOpen http://%s and sign in. Press Ctrl-C to stop.\n", intro, bound)
 	})
 }

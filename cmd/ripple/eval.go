@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"ripple/internal/config"
 	"ripple/internal/sentiment"
 )
 
@@ -45,13 +46,13 @@ func cmdEval(ctx context.Context, s stdio, args []string) error {
 // each set without the texts of the held-out recipe, labelled by the model
 // that recipe trains.
 func evalSentiment(ctx context.Context, s stdio, args []string) error {
-	fs := newFlagSet(s, "eval sentiment", "eval sentiment [--data DIR] [--held-out=false]")
-	dir := fs.String("data", filepath.Join("..", "shared", "data", "sentiment"), "folder holding the reference sentiment sets")
+	fs := newFlagSet(s, "eval sentiment", "eval sentiment [--refdata DIR] [--held-out=false]\n\nReads the labelled sets in DIR/sentiment.")
+	cfg := fs.settings(config.RefData)
 	heldOut := fs.Bool("held-out", true, "train the held-out recipe and print its table")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	sets, err := sentiment.LoadSets(*dir)
+	sets, err := sentiment.LoadSets(filepath.Join(cfg.RefData, "sentiment"))
 	if err != nil {
 		return fmt.Errorf("eval sentiment: %w", err)
 	}

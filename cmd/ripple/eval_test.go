@@ -11,10 +11,15 @@ import (
 	"testing"
 )
 
+// TestEvalSentimentCommand measures the shipped model on the reference sets,
+// found through RIPPLE_REFDATA. RIPPLE_DATA is set too, to a data directory
+// that does not exist: it is the data directory only, and eval never reads
+// it.
 func TestEvalSentimentCommand(t *testing.T) {
-	dir := refdata.Path(t, "sentiment")
+	dir := filepath.Dir(refdata.Path(t, "sentiment"))
+	env := map[string]string{"RIPPLE_DATA": filepath.Join(t.TempDir(), "no-such-data"), "RIPPLE_REFDATA": dir}
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"eval", "sentiment", "--data", dir, "--held-out=false"}, stdio{out: &out, err: &errOut})
+	err := run(context.Background(), []string{"eval", "sentiment", "--held-out=false"}, stdio{out: &out, err: &errOut, getenv: func(k string) string { return env[k] }})
 	if err != nil {
 		t.Fatalf("ripple eval sentiment: %v (stderr %q)", err, errOut.String())
 	}
@@ -42,7 +47,7 @@ func TestEvalCommandErrors(t *testing.T) {
 		}
 	}
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"eval", "sentiment", "--data", t.TempDir()}, stdio{out: &out, err: &errOut})
+	err := run(context.Background(), []string{"eval", "sentiment", "--refdata", t.TempDir()}, stdio{out: &out, err: &errOut})
 	if err == nil || !strings.Contains(err.Error(), "vader_tweets") {
 		t.Errorf("ripple eval sentiment on an empty folder: error %v, want one naming the missing set", err)
 	}
@@ -57,14 +62,14 @@ func TestTrainSentimentCommand(t *testing.T) {
 	if raceEnabled {
 		t.Skip("trains on every reference set: test.sh runs it without the race detector")
 	}
-	dir := refdata.Path(t, "sentiment")
+	dir := filepath.Dir(refdata.Path(t, "sentiment"))
 	root, err := refdata.Root()
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "model.tsv")
 	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), []string{"train", "sentiment", "--data", dir, "--out", out}, stdio{out: &stdout, err: &stderr}); err != nil {
+	if err := run(context.Background(), []string{"train", "sentiment", "--refdata", dir, "--out", out}, stdio{out: &stdout, err: &stderr}); err != nil {
 		t.Fatalf("ripple train sentiment: %v (stderr %q)", err, stderr.String())
 	}
 	if !strings.Contains(stdout.String(), "trained on 50248 texts") {
@@ -98,8 +103,13 @@ func TestTrainCommandErrors(t *testing.T) {
 		}
 	}
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"train", "sentiment", "--data", t.TempDir(), "--out", filepath.Join(t.TempDir(), "m.tsv")}, stdio{out: &out, err: &errOut})
+	err := run(context.Background(), []string{"train", "sentiment", "--refdata", t.TempDir(), "--out", filepath.Join(t.TempDir(), "m.tsv")}, stdio{out: &out, err: &errOut})
 	if err == nil || !strings.Contains(err.Error(), "vader_tweets") {
 		t.Errorf("ripple train sentiment on an empty folder: error %v, want one naming the missing set", err)
+	}
+	// Training writes only where it is told: without --out it writes nothing.
+	err = run(context.Background(), []string{"train", "sentiment", "--refdata", t.TempDir()}, stdio{out: &out, err: &errOut})
+	if err == nil || !strings.Contains(err.Error(), "--out: is required") {
+		t.Errorf("ripple train sentiment without --out: error %v, want one saying --out is required", err)
 	}
 }

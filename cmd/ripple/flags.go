@@ -4,14 +4,18 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strings"
+
+	"ripple/internal/config"
 )
 
-// flagSet is a flag.FlagSet whose unset flags fall back to RIPPLE_*
-// environment variables: --write-key reads RIPPLE_WRITE_KEY.
+// flagSet is a command's flags: its own arguments, and the settings of
+// Ripple's config table it binds, which fall back to their RIPPLE_*
+// variables.
 type flagSet struct {
 	*flag.FlagSet
-	s stdio
+	s     stdio
+	bound *config.Binding
+	cfg   *config.Config
 }
 
 func newFlagSet(s stdio, name, usage string) *flagSet {
@@ -24,8 +28,17 @@ func newFlagSet(s stdio, name, usage string) *flagSet {
 	return &flagSet{FlagSet: fs, s: s}
 }
 
-// parse parses args, then fills every flag not given on the command line
-// from its environment variable. It returns errUsage for --help or bad flags.
+// settings binds the command's settings, once, and returns the Config
+// that parse fills and checks.
+func (f *flagSet) settings(keys ...config.Key) *config.Config {
+	f.bound = config.Bind(f.FlagSet, keys...)
+	f.cfg = &config.Config{}
+	return f.cfg
+}
+
+// parse parses args, then loads and checks the bound settings: a flag not
+// given falls back to its variable, then to its default. It returns
+// errHelp for --help and errUsage for bad flags.
 func (f *flagSet) parse(args []string) error {
 	if err := f.FlagSet.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -33,21 +46,15 @@ func (f *flagSet) parse(args []string) error {
 		}
 		return errUsage
 	}
-	given := map[string]bool{}
-	f.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
-	var err error
-	f.VisitAll(func(fl *flag.Flag) {
-		if given[fl.Name] || err != nil {
-			return
-		}
-		env := "RIPPLE_" + strings.ToUpper(strings.ReplaceAll(fl.Name, "-", "_"))
-		if v := f.s.getenv(env); v != "" {
-			if e := fl.Value.Set(v); e != nil {
-				err = fmt.Errorf("%s: %v", env, e)
-			}
-		}
-	})
-	return err
+	if f.bound == nil {
+		return nil
+	}
+	c, err := f.bound.Load(f.s.getenv)
+	if err != nil {
+		return err
+	}
+	*f.cfg = c
+	return nil
 }
 
 // errHelp is returned after --help printed the usage: not a failure.

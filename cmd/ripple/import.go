@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"ripple/internal/config"
 	"ripple/internal/importer"
 	"ripple/internal/store"
 )
@@ -29,7 +30,7 @@ CSV: a header row; the columns message_id, type (default track), event, name,
 user_id, anonymous_id, timestamp, email, utm_source, utm_medium, utm_campaign,
 utm_content, utm_term, url, referrer have their Segment meaning; every other
 column (revenue, channel, platform, text, ...) becomes a property.`)
-	data := fs.String("data", "ripple-data", "data directory")
+	cfg := fs.settings(config.Data)
 	ws := fs.String("workspace", "", "workspace id (default: the only workspace)")
 	format := fs.String("format", "", "ndjson or csv (default: from the file name, else ndjson)")
 	memory := fs.String("memory", "40MB", "the database's memory while loading, e.g. 256MB; raise it if the import runs out")
@@ -67,7 +68,7 @@ column (revenue, channel, platform, text, ...) becomes a property.`)
 	// strings cost less to store, for a larger file. The Go heap is the
 	// chunks in flight, about 22 MB; the deduplication set lives outside
 	// it. Its soft limit keeps the collector from letting it double.
-	st, err := openStore(ctx, *data, store.WithMemoryLimit(*memory), store.WithThreads(1), store.WithoutFSST())
+	st, err := openStore(ctx, cfg.Data, store.WithMemoryLimit(*memory), store.WithThreads(1), store.WithoutFSST())
 	if s.getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(48 << 20))
 	}

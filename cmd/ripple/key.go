@@ -8,6 +8,7 @@ import (
 
 	"ripple/internal/access"
 	"ripple/internal/api"
+	"ripple/internal/config"
 	"ripple/internal/workspace"
 )
 
@@ -27,11 +28,10 @@ While a server holds the data directory, each works through its API with
 		return errUsage
 	}
 	fs := newFlagSet(s, "key "+args[0], "key "+args[0]+" [flags]")
-	data := fs.String("data", "ripple-data", "data directory")
+	cfg := fs.settings(config.Data, config.Server, config.Token)
 	ws := fs.String("workspace", "", "workspace id")
 	name := fs.String("name", "", "a label for the key, e.g. where it is used (create)")
 	keyID := fs.String("key", "", "id of the key to revoke (revoke)")
-	r := remoteFlags(fs)
 	if err := fs.parse(args[1:]); err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ While a server holds the data directory, each works through its API with
 	if args[0] == "revoke" && *keyID == "" {
 		return fmt.Errorf("--key: is required")
 	}
-	st, err := openOrRemote(ctx, *data, r)
+	st, r, err := openOrRemote(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"ripple/internal/config"
 )
 
 func main() {
@@ -108,6 +110,7 @@ func printUsage(w io.Writer, cmds map[string]command) {
 	for _, n := range names {
 		fmt.Fprintf(&b, "  %-10s %s\n", n, cmds[n].summary)
 	}
-	b.WriteString("\nRun 'ripple COMMAND --help' for a command's flags. Every flag can also be set\nwith a RIPPLE_* environment variable (e.g. --data is RIPPLE_DATA).\n")
+	b.WriteString("\nRun 'ripple COMMAND --help' for a command's flags. The settings below are\nflags of the commands that use them; one not given on the command line is\nread from its variable, then takes its default:\n\n")
 	io.WriteString(w, b.String())
+	config.Describe(w)
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"ripple/internal/config"
 	"ripple/internal/store"
 )
 
@@ -21,25 +22,22 @@ type remote struct {
 	token string // a personal API token (rpt_...)
 }
 
-// remoteFlags adds --server and --token (RIPPLE_SERVER, RIPPLE_TOKEN).
-func remoteFlags(fs *flagSet) *remote {
-	r := &remote{}
-	fs.StringVar(&r.base, "server", "http://127.0.0.1:8080", "a running Ripple server, used when it holds the data directory")
-	fs.StringVar(&r.token, "token", "", "API token (create one on the web app's API tokens page) to work through --server")
-	return r
-}
-
-// openOrRemote opens the data directory, or, when a running server holds it
-// and a token is given, returns nil and lets the caller use the API.
-func openOrRemote(ctx context.Context, dir string, r *remote) (*store.Store, error) {
-	st, err := openStore(ctx, dir)
-	if errors.Is(err, store.ErrLocked) {
-		if r.token != "" {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("%w; pass --token (an API token from the web app) to work through the server's API at %s", err, r.base)
+// openOrRemote opens the data directory, or, when a token is given, leaves
+// it alone whatever --data says and returns the server's API to work
+// through instead (a nil store). A data directory that holds no data is
+// not created.
+func openOrRemote(ctx context.Context, cfg *config.Config) (*store.Store, *remote, error) {
+	if cfg.Token != "" {
+		return nil, &remote{base: cfg.Server, token: cfg.Token}, nil
 	}
-	return st, err
+	if cfg.Given[config.Server] == "flag" {
+		return nil, nil, fmt.Errorf("--server: needs --token (an API token from the web app's API tokens page) to work through the server")
+	}
+	st, err := openExisting(ctx, cfg.Data)
+	if errors.Is(err, store.ErrLocked) {
+		return nil, nil, fmt.Errorf("%w; pass --token (an API token from the web app) to work through the server's API at %s", err, cfg.Server)
+	}
+	return st, nil, err
 }
 
 // call sends one API request and decodes the JSON answer into out.

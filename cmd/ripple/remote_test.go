@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
+	"log/slog"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -9,6 +13,7 @@ import (
 	"testing"
 
 	"ripple/internal/access"
+	"ripple/internal/server"
 	"ripple/internal/store"
 )
 
@@ -66,4 +71,58 @@ func TestCommandsThroughAPIWhileServing(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Wait()
+}
+
+// TestListThroughServerIgnoresData: with --server and --token, workspace
+// list asks the server whatever --data or RIPPLE_DATA says, and creates no
+// data directory; without a token it refuses a directory that holds no
+// data rather than make one.
+func TestListThroughServerIgnoresData(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	auth, settings := domain(st)
+	ws, _ := settings.Create(ctx, "Acme", "product")
+	u, err := auth.CreateUser(ctx, "owner@example.com", "Owner", "a long password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := settings.Add(ctx, access.Operator(ws.ID), u.Email, "", "owner"); err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := auth.CreateToken(ctx, access.Principal{User: u}, ws.ID, access.Viewer, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(st, slog.New(slog.DiscardHandler), server.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+
+	nowhere := filepath.Join(t.TempDir(), "not-here")
+	elsewhere := filepath.Join(t.TempDir(), "nor-here")
+	env := map[string]string{"RIPPLE_DATA": elsewhere}
+	out, err := ripple(t, env, "workspace", "list", "--server", hs.URL, "--token", token, "--data", nowhere)
+	if err != nil || !strings.Contains(out, ws.ID) || !strings.Contains(out, "Acme") {
+		t.Fatalf("workspace list through the server: %q, %v", out, err)
+	}
+	if out, err := ripple(t, env, "workspace", "list", "--server", hs.URL, "--token", token); err != nil || !strings.Contains(out, ws.ID) {
+		t.Fatalf("workspace list through the server, RIPPLE_DATA set: %q, %v", out, err)
+	}
+	if _, err := ripple(t, env, "workspace", "list", "--data", nowhere); err == nil || !strings.Contains(err.Error(), "holds no Ripple data") {
+		t.Errorf("workspace list on a directory without data: %v, want a refusal saying so", err)
+	}
+	if _, err := ripple(t, env, "workspace", "list", "--server", hs.URL); err == nil || !strings.Contains(err.Error(), "--server: needs --token") {
+		t.Errorf("workspace list with --server and no token: %v", err)
+	}
+	for _, dir := range []string{nowhere, elsewhere} {
+		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s was created: %v", dir, err)
+		}
+	}
 }

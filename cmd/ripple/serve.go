@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 
 	"ripple/internal/access"
+	"ripple/internal/config"
 	"ripple/internal/server"
 	"ripple/internal/store"
 	"ripple/internal/web"
@@ -16,59 +19,36 @@ import (
 
 func cmdServe(ctx context.Context, s stdio, args []string) error {
 	fs := newFlagSet(s, "serve", "serve [--data DIR] [--addr HOST:PORT]\n\nServes the collection API (/v1/batch, /v1/track, ...), the web app, /healthz and /metrics\nuntil interrupted; on SIGINT or SIGTERM it finishes requests in flight and commits them.")
-	f := addServerFlags(fs)
+	cfg := serverSettings(fs)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	log, st, err := f.open(ctx, s)
+	st, err := openExisting(ctx, cfg.Data)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return serve(ctx, st, *f.addr, log, *f.web, nil)
+	return serve(ctx, st, *cfg, newLogger(s, cfg.LogLevel), nil)
 }
 
-// serverFlags are the flags of the commands that run the server.
-type serverFlags struct {
-	data, addr, level *string
-	web               *web.Options
+// serverSettings binds the settings of the commands that run the server.
+func serverSettings(fs *flagSet) *config.Config {
+	return fs.settings(config.Data, config.Addr, config.LogLevel, config.Dev, config.TrustProxy)
 }
 
-func addServerFlags(fs *flagSet) *serverFlags {
-	f := &serverFlags{
-		data:  fs.String("data", "ripple-data", "data directory holding the embedded database"),
-		addr:  fs.String("addr", "127.0.0.1:8080", "address to listen on"),
-		level: fs.String("log-level", "info", "log level: debug, info, warn, error"),
-		web:   &web.Options{},
-	}
-	fs.StringVar(&f.web.DevDir, "dev", "", "read templates and static files from this directory (internal/web in a checkout) on every request, for development")
-	fs.BoolVar(&f.web.TrustProxy, "trust-proxy", false, "trust X-Forwarded-Proto and X-Forwarded-For from a reverse proxy (cookies become Secure behind https)")
-	return f
-}
-
-// open makes the logger and opens the data directory.
-func (f *serverFlags) open(ctx context.Context, s stdio) (*slog.Logger, *store.Store, error) {
-	log, err := newLogger(s, *f.level)
+// serve runs the server on cfg.Addr; ready, when set, is called with the
+// bound address once it accepts connections.
+func serve(ctx context.Context, st *store.Store, cfg config.Config, log *slog.Logger, ready func(string)) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return nil, nil, err
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	st, err := openStore(ctx, *f.data)
-	return log, st, err
-}
-
-// serve runs the server on addr; ready, when set, is called with the bound
-// address once it accepts connections.
-func serve(ctx context.Context, st *store.Store, addr string, log *slog.Logger, opts web.Options, ready func(string)) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
-	}
-	srv, err := server.New(st, log, server.Options{Web: opts})
+	srv, err := server.New(st, log, server.Options{Web: web.Options{DevDir: cfg.Dev, TrustProxy: cfg.TrustProxy}})
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	log.Info("ripple listening", "addr", "http://"+ln.Addr().String(), "data", st.Dir())
+	log.Info("ripple listening", "addr", "http://"+ln.Addr().String(), "settings", cfg)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -82,8 +62,17 @@ func domain(st *store.Store) (*access.Auth, *workspace.Settings) {
 	return auth, workspace.New(st, auth, nil, workspace.Hooks{})
 }
 
-// openStore opens the data directory, explaining what to do when a running
-// server holds it.
+// openExisting opens a data directory that holds Ripple's data already;
+// one that does not is an error, and is not created.
+func openExisting(ctx context.Context, dir string, opts ...store.Option) (*store.Store, error) {
+	if _, err := os.Stat(filepath.Join(dir, store.FileName)); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("--data: %s holds no Ripple data: create it with 'ripple demo' or 'ripple workspace create --data %s --name NAME'", dir, dir)
+	}
+	return openStore(ctx, dir, opts...)
+}
+
+// openStore opens the data directory, creating it when needed, and
+// explains what to do when a running server holds it.
 func openStore(ctx context.Context, dir string, opts ...store.Option) (*store.Store, error) {
 	st, err := store.Open(ctx, dir, opts...)
 	if errors.Is(err, store.ErrLocked) {
@@ -101,10 +90,6 @@ func (e lockedError) Error() string {
 
 func (e lockedError) Unwrap() error { return store.ErrLocked }
 
-func newLogger(s stdio, level string) (*slog.Logger, error) {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("--log-level: %q is not debug, info, warn or error", level)
-	}
-	return slog.New(slog.NewTextHandler(s.err, &slog.HandlerOptions{Level: l})), nil
+func newLogger(s stdio, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewTextHandler(s.err, &slog.HandlerOptions{Level: level}))
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"ripple/internal/config"
 	"ripple/internal/sentiment"
 )
 
@@ -15,19 +16,22 @@ import (
 // sentiment engine has one.
 func cmdTrain(ctx context.Context, s stdio, args []string) error {
 	if len(args) == 0 || args[0] != "sentiment" {
-		fmt.Fprintln(s.err, "Usage: ripple train sentiment [--data DIR] [--out FILE]")
+		fmt.Fprintln(s.err, "Usage: ripple train sentiment [--refdata DIR] --out FILE")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return errHelp
 		}
 		return errUsage
 	}
-	fs := newFlagSet(s, "train sentiment", "train sentiment [--data DIR] [--out FILE]")
-	dir := fs.String("data", filepath.Join("..", "shared", "data", "sentiment"), "folder holding the reference sentiment sets")
-	out := fs.String("out", filepath.Join("internal", "sentiment", "lexicon", "en", "model.tsv"), "model file to write")
+	fs := newFlagSet(s, "train sentiment", "train sentiment [--refdata DIR] --out FILE\n\nFits the model on the labelled sets in DIR/sentiment and writes it to FILE\n(the shipped model is internal/sentiment/lexicon/en/model.tsv).")
+	cfg := fs.settings(config.RefData)
+	out := fs.String("out", "", "model file to write (required: training writes only where it is told)")
 	if err := fs.parse(args[1:]); err != nil {
 		return err
 	}
-	sets, err := sentiment.LoadSets(*dir)
+	if *out == "" {
+		return fmt.Errorf("train sentiment: --out: is required: the model file to write, e.g. internal/sentiment/lexicon/en/model.tsv")
+	}
+	sets, err := sentiment.LoadSets(filepath.Join(cfg.RefData, "sentiment"))
 	if err != nil {
 		return fmt.Errorf("train sentiment: %w", err)
 	}

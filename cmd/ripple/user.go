@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"ripple/internal/access"
+	"ripple/internal/config"
 	"ripple/internal/fault"
 )
 
@@ -29,7 +30,7 @@ changes.
 		return errUsage
 	}
 	fs := newFlagSet(s, "user "+args[0], "user "+args[0]+" [flags]")
-	data := fs.String("data", "ripple-data", "data directory")
+	cfg := fs.settings(config.Data)
 	email := fs.String("email", "", "the user's email, used to sign in (create, role)")
 	name := fs.String("name", "", "the user's name (create)")
 	password := fs.String("password", "", "the password; prefer --password-stdin, which keeps it out of the shell history (create)")
@@ -39,7 +40,7 @@ changes.
 	if err := fs.parse(args[1:]); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, *data)
+	st, err := openExisting(ctx, cfg.Data)
 	if err != nil {
 		return err
 	}

@@ -51,11 +51,22 @@ func TestUserCommand(t *testing.T) {
 			t.Errorf("%v: no error", bad)
 		}
 	}
+	// Someone already a member keeps their role: create says how to change
+	// it, and role does, but never takes the last owner's ownership.
+	if _, err := runUser("", "create", "--data", dir, "--email", "ana@example.com", "--workspace", ws.ID, "--role", "owner"); err == nil || !strings.Contains(err.Error(), "already a member of this workspace, as analyst") || !strings.Contains(err.Error(), "ripple user role") {
+		t.Errorf("create for a member: %v, want a refusal pointing to ripple user role", err)
+	}
+	if out, err := runUser("", "role", "--data", dir, "--email", "ana@example.com", "--workspace", ws.ID, "--role", "viewer"); err != nil || !strings.Contains(out, "now has the role viewer") {
+		t.Errorf("role: %q, %v", out, err)
+	}
+	if _, err := runUser("", "role", "--data", dir, "--email", "own@example.com", "--workspace", ws.ID, "--role", "viewer"); err == nil || !strings.Contains(err.Error(), "last owner") {
+		t.Errorf("demoting the last owner: %v, want a refusal", err)
+	}
 	out, err = runUser("", "list", "--data", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "ana@example.com") || !strings.Contains(out, "analyst") || !strings.Contains(out, "own@example.com") {
+	if !strings.Contains(out, "ana@example.com") || !strings.Contains(out, "Acme ("+ws.ID+"): viewer") || !strings.Contains(out, "own@example.com") {
 		t.Errorf("list:\n%s", out)
 	}
 

@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"ripple/internal/api"
+	"ripple/internal/config"
 	"ripple/internal/workspace"
 )
 
@@ -22,15 +23,20 @@ While a server holds the data directory, list works through its API with --token
 		return errUsage
 	}
 	fs := newFlagSet(s, "workspace "+args[0], "workspace "+args[0]+" [flags]")
-	data := fs.String("data", "ripple-data", "data directory")
+	var cfg *config.Config
+	if args[0] == "create" {
+		cfg = fs.settings(config.Data)
+	} else {
+		cfg = fs.settings(config.Data, config.Server, config.Token)
+	}
 	name := fs.String("name", "", "workspace name (create)")
 	business := fs.String("business", "product", "what the business sells: product or service (create)")
-	r := remoteFlags(fs)
 	if err := fs.parse(args[1:]); err != nil {
 		return err
 	}
 	if args[0] == "create" {
-		st, err := openStore(ctx, *data)
+		// The one command besides demo that may start a data directory.
+		st, err := openStore(ctx, cfg.Data)
 		if err != nil {
 			return err
 		}
@@ -43,7 +49,7 @@ While a server holds the data directory, list works through its API with --token
 		fmt.Fprintf(s.out, "created workspace %s (%s)\n", w.ID, w.Name)
 		return nil
 	}
-	st, err := openOrRemote(ctx, *data, r)
+	st, r, err := openOrRemote(ctx, cfg)
 	if err != nil {
 		return err
 	}

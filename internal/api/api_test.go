@@ -150,8 +150,8 @@ func TestTokenLifecycle(t *testing.T) {
 
 	// Demoted from analyst to viewer: an analyst-role token stops working.
 	an := apiClient{t, f.Server.URL, token(t, f, "analyst", f.A.ID, access.Analyst)}
-	if status, _ := owner.do("PATCH", "/workspaces/"+f.A.ID+"/members/"+f.Users["analyst"].ID, `{"role":"viewer"}`); status != 200 {
-		t.Fatalf("demote: %d", status)
+	if status, m := owner.do("PATCH", "/workspaces/"+f.A.ID+"/members/"+f.Users["analyst"].ID, `{"role":"viewer"}`); status != 200 || m["role"] != "viewer" {
+		t.Fatalf("demote: %d %v, want 200 and the role as it now is", status, m)
 	}
 	if status, _ := an.do("GET", "/workspaces/"+f.A.ID, ""); status != 401 {
 		t.Errorf("demoted user's analyst token: %d, want 401", status)

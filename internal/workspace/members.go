@@ -114,7 +114,8 @@ func (s *Settings) ChangeRole(ctx context.Context, a access.Actor, userID, role 
 		if err := tx.SetRole(ctx, userID, r); err != nil {
 			return err
 		}
-		m.Role, changed = r, m
+		m.Role = r
+		changed = m
 		return nil
 	})
 	return changed, err

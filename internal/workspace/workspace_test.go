@@ -120,8 +120,8 @@ func TestLastOwner(t *testing.T) {
 		t.Errorf("the last owner staying owner: %v", err)
 	}
 	cy := w.join(t, w.a, "cy@example.com", access.Owner)
-	if _, err := w.settings.ChangeRole(ctx, ann, w.ann.ID, "viewer"); err != nil {
-		t.Fatalf("demoting one of two owners: %v", err)
+	if m, err := w.settings.ChangeRole(ctx, ann, w.ann.ID, "viewer"); err != nil || m.Role != access.Viewer || m.Email != "ann@example.com" {
+		t.Fatalf("demoting one of two owners: %+v, %v", m, err)
 	}
 	if err := w.settings.Remove(ctx, w.as(t, cy, w.a), w.ann.ID); err != nil {
 		t.Fatalf("removing a former owner: %v", err)

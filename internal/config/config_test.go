@@ -5,10 +5,13 @@ import (
 	"flag"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"ripple/internal/config"
+	"ripple/internal/refdata"
 )
 
 // load binds keys to a fresh flag set, parses args and loads with env.
@@ -108,6 +111,24 @@ func TestDescribeListsEverySetting(t *testing.T) {
 	for _, k := range config.Keys() {
 		if !strings.Contains(b.String(), "--"+string(k)+" ") || !strings.Contains(b.String(), config.Env(k)) {
 			t.Errorf("the description lacks --%s or %s:\n%s", k, config.Env(k), b.String())
+		}
+	}
+}
+
+// TestREADMEListsEverySetting: the README's table of settings names every
+// setting of the table here, with its variable.
+func TestREADMEListsEverySetting(t *testing.T) {
+	root, err := refdata.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range config.Keys() {
+		if row := "| `--" + string(k) + "` | `" + config.Env(k) + "` |"; !strings.Contains(string(readme), row) {
+			t.Errorf("README.md has no row %q", row)
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"ripple/internal/access"
 	"ripple/internal/server"
 	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 // TestCommandsThroughAPIWhileServing: while a server process holds the data
@@ -26,24 +27,11 @@ func TestCommandsThroughAPIWhileServing(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	dir := filepath.Join(t.TempDir(), "data")
-	ctx := context.Background()
-	st, err := store.Open(ctx, dir)
+	st, err := store.Open(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth, settings := domain(st)
-	ws, _ := settings.Create(ctx, "Acme", "product")
-	u, err := auth.CreateUser(ctx, "owner@example.com", "Owner", "a long password")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := settings.Add(ctx, access.Operator(ws.ID), u.Email, "", "owner"); err != nil {
-		t.Fatal(err)
-	}
-	_, token, err := auth.CreateToken(ctx, access.Principal{User: u}, ws.ID, access.Owner, "cli")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws, token := ownerToken(t, st, access.Owner)
 	st.Close()
 
 	addr := freeLoopbackAddr(t)
@@ -78,25 +66,12 @@ func TestCommandsThroughAPIWhileServing(t *testing.T) {
 // data directory; without a token it refuses a directory that holds no
 // data rather than make one.
 func TestListThroughServerIgnoresData(t *testing.T) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir())
+	st, err := store.Open(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	auth, settings := domain(st)
-	ws, _ := settings.Create(ctx, "Acme", "product")
-	u, err := auth.CreateUser(ctx, "owner@example.com", "Owner", "a long password")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := settings.Add(ctx, access.Operator(ws.ID), u.Email, "", "owner"); err != nil {
-		t.Fatal(err)
-	}
-	_, token, err := auth.CreateToken(ctx, access.Principal{User: u}, ws.ID, access.Viewer, "cli")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws, token := ownerToken(t, st, access.Viewer)
 	srv, err := server.New(st, slog.New(slog.DiscardHandler), server.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -125,4 +100,29 @@ func TestListThroughServerIgnoresData(t *testing.T) {
 			t.Errorf("%s was created: %v", dir, err)
 		}
 	}
+}
+
+// ownerToken makes a workspace "Acme" in st with an owner, and an API token
+// of the owner's for it with the role.
+func ownerToken(t *testing.T, st *store.Store, role access.Role) (workspace.Workspace, string) {
+	t.Helper()
+	ctx := context.Background()
+	auth, settings := domain(st)
+	ws, err := settings.Create(ctx, "Acme", "product")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := settings.Add(ctx, access.Operator(ws.ID), "owner@example.com", "Owner", "owner")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := auth.UserByEmail(ctx, m.Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := auth.CreateToken(ctx, access.Principal{User: u}, ws.ID, role, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws, token
 }

@@ -132,3 +132,30 @@ func TestREADMEListsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLoad: whatever the variables hold, loading either refuses with the
+// variable's name or keeps what it was given, and never shows a token.
+func FuzzLoad(f *testing.F) {
+	for _, s := range []string{"127.0.0.1:8080", ":0", "x", "", "true", "debug", "rpt_x", "http://[::1]:80", "\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		for _, k := range config.Keys() {
+			c, err := load(t, map[string]string{config.Env(k): v}, nil, k)
+			if err != nil {
+				if !strings.HasPrefix(err.Error(), config.Env(k)+": ") {
+					t.Fatalf("%s=%q: error %q does not start with the variable", config.Env(k), v, err)
+				}
+				// The token's error is the same whatever it was: it carries
+				// nothing of the value.
+				if k == config.Token && err.Error() != "RIPPLE_TOKEN: is not an API token: those start with rpt_" {
+					t.Fatalf("the token's error %q", err)
+				}
+				continue
+			}
+			if want := map[bool]string{true: "env", false: "default"}[v != ""]; c.Given[k] != want {
+				t.Fatalf("%s=%q came from %q, want %q", config.Env(k), v, c.Given[k], want)
+			}
+		}
+	})
+}

@@ -205,7 +205,7 @@ func envelopeError(err error) error {
 func messageError(err error, size int) error {
 	var fe *event.FieldError
 	if !errors.As(err, &fe) {
-		return reject("invalid", fault.Invalid("body", err.Error()))
+		return reject("invalid", fault.Invalid("", err.Error()))
 	}
 	// FieldError's text is its path, then the reason.
 	field := strings.TrimSuffix(fe.Error(), ": "+fe.Reason)

@@ -44,10 +44,7 @@ func benchResolve(b *testing.B, commitEvery int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		ws, err := st.CreateWorkspace(ctx, "Bench", "product")
-		if err != nil {
-			b.Fatal(err)
-		}
+		ws := createWorkspace(b, st, "Bench")
 		r, err := identity.New(st, identity.DefaultRules(), time.Now)
 		if err != nil {
 			b.Fatal(err)

@@ -90,10 +90,7 @@ func TestCrashKeepsProfiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := st.CreateWorkspace(ctx, "Crash", "product")
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := createWorkspace(t, st, "Crash")
 	st.Close()
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.v")

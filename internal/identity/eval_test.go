@@ -95,10 +95,7 @@ func resolveDemo(t testing.TB, seed uint64, rules identity.Rules) (map[string]in
 		t.Fatal(err)
 	}
 	defer st.Close()
-	ws, err := st.CreateWorkspace(ctx, "Eval", "product")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := createWorkspace(t, st, "Eval")
 	r, err := identity.New(st, rules, time.Now)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"ripple/internal/event"
 	"ripple/internal/identity"
 	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 var day0 = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -36,10 +37,7 @@ func newRigWith(t *testing.T, rules identity.Rules) *rig {
 	t.Helper()
 	x := &rig{t: t, dir: t.TempDir(), rules: rules}
 	x.open()
-	ws, err := x.st.CreateWorkspace(context.Background(), "Shop", "product")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := createWorkspace(t, x.st, "Shop")
 	x.ws = ws.ID
 	return x
 }
@@ -442,10 +440,7 @@ func TestHandlesJoinWhenLinked(t *testing.T) {
 
 func TestWorkspacesAreApart(t *testing.T) {
 	x := newRig(t)
-	other, err := x.st.CreateWorkspace(context.Background(), "Other", "product")
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := createWorkspace(t, x.st, "Other")
 	msgs := []event.Message{
 		x.message(x.ws, `{"type":"identify","userId":"u1","anonymousId":"a1","traits":{"email":"e@x.example"}}`),
 		x.message(other.ID, `{"type":"identify","userId":"u1","anonymousId":"a1","traits":{"email":"e@x.example"}}`),
@@ -650,4 +645,15 @@ func TestTightenedLimitsKeepProfilesWhole(t *testing.T) {
 	if q := x.one(`{"type":"identify","userId":"u1","anonymousId":"a4"}`); q != p || len(x.identifiers(p)) != 4 {
 		t.Errorf("a fourth device: profile %d holding %v, want %d without a4", q, x.identifiers(p), p)
 	}
+}
+
+// createWorkspace makes a workspace through the settings domain, as the
+// product does.
+func createWorkspace(tb testing.TB, st *store.Store, name string) workspace.Workspace {
+	tb.Helper()
+	w, err := workspace.New(st, nil, nil, workspace.Hooks{}).Create(context.Background(), name, "product")
+	if err != nil {
+		tb.Fatalf("create workspace: %v", err)
+	}
+	return w
 }

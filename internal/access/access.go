@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 
+	"ripple/internal/report"
 	"ripple/internal/store"
 )
 
@@ -119,9 +120,12 @@ const (
 // internal error's message is withheld.
 func Classify(err error) (Kind, string) {
 	var inv *InvalidError
+	var bad *report.FilterError
 	switch {
 	case errors.As(err, &inv):
 		return KindInvalid, inv.Error()
+	case errors.As(err, &bad):
+		return KindInvalid, bad.Error()
 	case errors.Is(err, ErrUnauthenticated), errors.Is(err, ErrBadCredentials):
 		return KindUnauthenticated, err.Error()
 	case errors.Is(err, ErrForbidden):

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
+	"ripple/internal/report"
 	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 // User is a person who signs in, without the password hash.
@@ -160,8 +163,9 @@ func Invite(ctx context.Context, st *store.Store, workspaceID, email, name strin
 	return u, password, nil
 }
 
-// UpdateWorkspace validates and saves a workspace's name and business type.
-func UpdateWorkspace(ctx context.Context, st *store.Store, ws store.Workspace) error {
+// UpdateWorkspace validates and saves a workspace's name, business type,
+// time zone and reporting currency; an error names the field at fault.
+func UpdateWorkspace(ctx context.Context, st *store.Store, ws workspace.Workspace) error {
 	ws.Name = strings.TrimSpace(ws.Name)
 	if ws.Name == "" {
 		return &InvalidError{Field: "name", Reason: "is required"}
@@ -172,5 +176,36 @@ func UpdateWorkspace(ctx context.Context, st *store.Store, ws store.Workspace) e
 	if ws.BusinessType != "product" && ws.BusinessType != "service" {
 		return &InvalidError{Field: "business_type", Reason: "is product or service"}
 	}
+	var err error
+	if ws.TimeZone, err = workspace.ParseTimeZone(ws.TimeZone); err != nil {
+		return &InvalidError{Field: "time_zone", Reason: err.Error()}
+	}
+	if ws.Currency, err = workspace.ParseCurrency(ws.Currency); err != nil {
+		return &InvalidError{Field: "currency", Reason: err.Error()}
+	}
 	return st.UpdateWorkspace(ctx, ws)
+}
+
+// SetChannel validates and stores a workspace's override of one channel:
+// its display name, platform and ownership (empty keeps the derived value).
+func SetChannel(ctx context.Context, st *store.Store, o store.ChannelOverride) error {
+	o.Channel = strings.TrimSpace(o.Channel)
+	o.DisplayName = strings.TrimSpace(o.DisplayName)
+	o.Platform = strings.ToLower(strings.TrimSpace(o.Platform))
+	o.Ownership = strings.TrimSpace(o.Ownership)
+	if o.Channel == "" || !strings.Contains(o.Channel, "/") {
+		return &InvalidError{Field: "channel", Reason: "is a channel key like facebook/paid"}
+	}
+	if len(o.DisplayName) > 80 {
+		return &InvalidError{Field: "name", Reason: "is 80 characters at most"}
+	}
+	if o.Ownership != "" && !slices.Contains(report.Ownerships, o.Ownership) {
+		return &InvalidError{Field: "ownership", Reason: "is owned, earned or paid"}
+	}
+	for _, ch := range o.Platform {
+		if !(ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_' || ch == '.') {
+			return &InvalidError{Field: "platform", Reason: "is a lower-case name like facebook or search"}
+		}
+	}
+	return st.SetChannelOverride(ctx, o)
 }

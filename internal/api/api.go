@@ -5,6 +5,7 @@
 package api
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -16,7 +17,10 @@ import (
 	"time"
 
 	"ripple/internal/access"
+	"ripple/internal/journey"
+	"ripple/internal/report"
 	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 // Prefix is where the API is mounted.
@@ -25,12 +29,23 @@ const Prefix = "/api/v1"
 //go:embed openapi.json
 var openapiDoc []byte
 
+// Reads is what the API reads: the workspace and the reports over its
+// events. The store implements it; another events backend may.
+type Reads interface {
+	Workspace(ctx context.Context, id string) (workspace.Workspace, error)
+	Overview(ctx context.Context, ws workspace.Workspace, f report.Filter) (report.Overview, error)
+	Channels(ctx context.Context, workspaceID string) ([]report.Channel, error)
+	Funnel(ctx context.Context, workspaceID string, f report.Filter) ([]journey.FunnelRow, error)
+	People(ctx context.Context, ws workspace.Workspace, keys ...string) ([]journey.Person, error)
+}
+
 // API serves the REST API.
 type API struct {
-	st   *store.Store
-	auth *access.Auth
-	log  *slog.Logger
-	o    Options
+	st    *store.Store // the calls that change it
+	reads Reads
+	auth  *access.Auth
+	log   *slog.Logger
+	o     Options
 }
 
 // Options connect the API to the rest of the server. Zero values are valid.
@@ -45,12 +60,13 @@ type Options struct {
 	Now func() time.Time
 }
 
-// New returns the API over st.
-func New(st *store.Store, auth *access.Auth, log *slog.Logger, o Options) *API {
+// New returns the API: it reads through reads, and the calls that change
+// something change st.
+func New(st *store.Store, reads Reads, auth *access.Auth, log *slog.Logger, o Options) *API {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &API{st: st, auth: auth, log: log, o: o}
+	return &API{st: st, reads: reads, auth: auth, log: log, o: o}
 }
 
 // call is an authenticated request: the token's user, workspace and role.

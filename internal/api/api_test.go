@@ -237,7 +237,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	srv := server.New(f.Store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	registered := map[string]bool{}
-	for _, rt := range api.New(f.Store, nil, nil, api.Options{}).Routes() {
+	for _, rt := range api.New(f.Store, f.Store, nil, nil, api.Options{}).Routes() {
 		registered[rt.Method+" "+rt.Path] = true
 	}
 	for k := range registered {

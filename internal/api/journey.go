@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"ripple/internal/event"
-	"ripple/internal/journey"
+	"ripple/internal/report"
 	"ripple/internal/store"
 )
 
@@ -24,7 +24,11 @@ type Person struct {
 
 func (a *API) getPerson(w http.ResponseWriter, r *http.Request, c *call) error {
 	key := r.PathValue("person")
-	people, err := journey.People(r.Context(), a.st.DB(), c.ws, key)
+	ws, err := a.reads.Workspace(r.Context(), c.ws)
+	if err != nil {
+		return err
+	}
+	people, err := a.reads.People(r.Context(), ws, key)
 	if err != nil {
 		return err
 	}
@@ -47,7 +51,8 @@ type FunnelRow struct {
 }
 
 func (a *API) funnel(w http.ResponseWriter, r *http.Request, c *call) error {
-	rows, err := journey.Funnel(r.Context(), a.st.DB(), c.ws)
+	// Every event counts: the funnel by first touch is over all time.
+	rows, err := a.reads.Funnel(r.Context(), c.ws, report.Filter{})
 	if err != nil {
 		return err
 	}

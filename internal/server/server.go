@@ -50,8 +50,8 @@ func New(st *store.Store, log *slog.Logger, opts ...web.Options) *Server {
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.Store.DB().PingContext(ctx); err != nil {
-		http.Error(w, "store: "+err.Error(), http.StatusServiceUnavailable)
+	if err := s.Store.Ping(ctx); err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -166,7 +166,7 @@ func (s *Server) mountApp(opts []web.Options) {
 	o.KeysChanged = s.Collect.ForgetKeys
 	auth := access.NewAuth(s.Store, o.Now)
 	ao := api.Options{KeysChanged: s.Collect.ForgetKeys, Now: o.Now}
-	app, err := web.New(s.Store, auth, s.log, o)
+	app, err := web.New(s.Store, s.Store, auth, s.log, o)
 	if err != nil {
 		// Only a dev-mode template directory can fail to load: the embedded
 		// templates are checked by the tests.
@@ -175,5 +175,5 @@ func (s *Server) mountApp(opts []web.Options) {
 		app.Register(s.Mux)
 		ao.ChannelsChanged = app.ForgetChannels
 	}
-	api.New(s.Store, auth, s.log, ao).Register(s.Mux)
+	api.New(s.Store, s.Store, auth, s.log, ao).Register(s.Mux)
 }

@@ -10,18 +10,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"ripple/internal/workspace"
 )
 
 // ErrNotFound is returned when a looked-up record does not exist.
 var ErrNotFound = errors.New("not found")
-
-// Workspace is a tenant: one business and everything collected for it.
-type Workspace struct {
-	ID           string
-	Name         string
-	BusinessType string // product or service
-	CreatedAt    time.Time
-}
 
 // NewID returns a random identifier with a readable prefix, e.g. "ws_3kf9...".
 func NewID(prefix string) string {
@@ -30,38 +24,48 @@ func NewID(prefix string) string {
 	return prefix + "_" + hex.EncodeToString(b[:])
 }
 
-// CreateWorkspace creates a workspace; businessType is "product" or "service".
-func (s *Store) CreateWorkspace(ctx context.Context, name, businessType string) (Workspace, error) {
+// CreateWorkspace creates a workspace; businessType is "product" or
+// "service". It starts in the default time zone and currency.
+func (s *Store) CreateWorkspace(ctx context.Context, name, businessType string) (workspace.Workspace, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return Workspace{}, fmt.Errorf("workspace name: is required")
+		return workspace.Workspace{}, fmt.Errorf("workspace name: is required")
 	}
 	if businessType == "" {
 		businessType = "product"
 	}
 	if businessType != "product" && businessType != "service" {
-		return Workspace{}, fmt.Errorf("workspace business type: %q is not product or service", businessType)
+		return workspace.Workspace{}, fmt.Errorf("workspace business type: %q is not product or service", businessType)
 	}
-	w := Workspace{ID: NewID("ws"), Name: name, BusinessType: businessType, CreatedAt: time.Now().UTC()}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO workspaces (id, name, business_type, created_at) VALUES (?, ?, ?, ?)`,
-		w.ID, w.Name, w.BusinessType, w.CreatedAt)
+	w := workspace.Workspace{ID: NewID("ws"), Name: name, BusinessType: businessType,
+		TimeZone: workspace.DefaultTimeZone, Currency: workspace.DefaultCurrency, CreatedAt: time.Now().UTC()}
+	_, err := s.db.ExecContext(ctx, `/* CreateWorkspace */ INSERT INTO workspaces (id, name, business_type, time_zone, currency, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, w.ID, w.Name, w.BusinessType, w.TimeZone, w.Currency, w.CreatedAt)
 	if err != nil {
-		return Workspace{}, fmt.Errorf("store: create workspace: %w", err)
+		return workspace.Workspace{}, fmt.Errorf("store: create workspace: %w", err)
 	}
 	return w, nil
 }
 
+const workspaceColumns = `id, name, business_type, coalesce(time_zone, 'UTC'), coalesce(currency, 'USD'), created_at`
+
+func scanWorkspace(row interface{ Scan(...any) error }) (workspace.Workspace, error) {
+	var w workspace.Workspace
+	err := row.Scan(&w.ID, &w.Name, &w.BusinessType, &w.TimeZone, &w.Currency, &w.CreatedAt)
+	return w, err
+}
+
 // Workspaces lists every workspace by name.
-func (s *Store) Workspaces(ctx context.Context) ([]Workspace, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, business_type, created_at FROM workspaces ORDER BY name, id`)
+func (s *Store) Workspaces(ctx context.Context) ([]workspace.Workspace, error) {
+	rows, err := s.db.QueryContext(ctx, `/* Workspaces */ SELECT `+workspaceColumns+` FROM workspaces ORDER BY name, id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: list workspaces: %w", err)
 	}
 	defer rows.Close()
-	var out []Workspace
+	var out []workspace.Workspace
 	for rows.Next() {
-		var w Workspace
-		if err := rows.Scan(&w.ID, &w.Name, &w.BusinessType, &w.CreatedAt); err != nil {
+		w, err := scanWorkspace(rows)
+		if err != nil {
 			return nil, fmt.Errorf("store: list workspaces: %w", err)
 		}
 		out = append(out, w)
@@ -70,29 +74,31 @@ func (s *Store) Workspaces(ctx context.Context) ([]Workspace, error) {
 }
 
 // Workspace looks up one workspace by id.
-func (s *Store) Workspace(ctx context.Context, id string) (Workspace, error) {
-	var w Workspace
-	err := s.db.QueryRowContext(ctx, `SELECT id, name, business_type, created_at FROM workspaces WHERE id = ?`, id).
-		Scan(&w.ID, &w.Name, &w.BusinessType, &w.CreatedAt)
+func (s *Store) Workspace(ctx context.Context, id string) (workspace.Workspace, error) {
+	w, err := scanWorkspace(s.db.QueryRowContext(ctx, `/* Workspace */ SELECT `+workspaceColumns+` FROM workspaces WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Workspace{}, fmt.Errorf("workspace %q: %w", id, ErrNotFound)
+		return workspace.Workspace{}, fmt.Errorf("workspace %q: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return Workspace{}, fmt.Errorf("store: workspace: %w", err)
+		return workspace.Workspace{}, fmt.Errorf("store: workspace: %w", err)
 	}
 	return w, nil
 }
 
-// UpdateWorkspace renames a workspace or changes its business type.
-func (s *Store) UpdateWorkspace(ctx context.Context, w Workspace) error {
+// UpdateWorkspace saves a workspace's name, business type, time zone and
+// currency, which the caller has validated.
+func (s *Store) UpdateWorkspace(ctx context.Context, w workspace.Workspace) error {
 	if strings.TrimSpace(w.Name) == "" {
 		return fmt.Errorf("workspace name: is required")
 	}
 	if w.BusinessType != "product" && w.BusinessType != "service" {
 		return fmt.Errorf("workspace business type: %q is not product or service", w.BusinessType)
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE workspaces SET name = ?, business_type = ? WHERE id = ?`,
-		strings.TrimSpace(w.Name), w.BusinessType, w.ID)
+	if w.TimeZone == "" || w.Currency == "" {
+		return fmt.Errorf("workspace %q: a time zone and a currency are required", w.ID)
+	}
+	res, err := s.db.ExecContext(ctx, `/* UpdateWorkspace */ UPDATE workspaces SET name = ?, business_type = ?, time_zone = ?, currency = ? WHERE id = ?`,
+		strings.TrimSpace(w.Name), w.BusinessType, w.TimeZone, w.Currency, w.ID)
 	if err != nil {
 		return fmt.Errorf("store: update workspace: %w", err)
 	}

@@ -20,6 +20,7 @@ import (
 	"ripple/internal/access"
 	"ripple/internal/report"
 	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 // Options configure the web app.
@@ -38,9 +39,19 @@ type Options struct {
 	Now func() time.Time
 }
 
+// Reads is what the pages read: the workspace and the reports over its
+// events. The store implements it; another events backend may.
+type Reads interface {
+	Workspace(ctx context.Context, id string) (workspace.Workspace, error)
+	Overview(ctx context.Context, ws workspace.Workspace, f report.Filter) (report.Overview, error)
+	Nearest(ctx context.Context, workspaceID string, f report.Filter) (report.Nearest, error)
+	Channels(ctx context.Context, workspaceID string) ([]report.Channel, error)
+}
+
 // App is the web app.
 type App struct {
-	st    *store.Store
+	st    *store.Store // the settings forms, which change it
+	reads Reads
 	auth  *access.Auth
 	log   *slog.Logger
 	opts  Options
@@ -48,9 +59,10 @@ type App struct {
 	cache shellCache
 }
 
-// New builds the web app over st; auth is shared with the REST API so that
-// both see the same sign-in limits.
-func New(st *store.Store, auth *access.Auth, log *slog.Logger, opts Options) (*App, error) {
+// New builds the web app: its pages read through reads and its settings
+// forms change st; auth is shared with the REST API so that both see the
+// same sign-in limits.
+func New(st *store.Store, reads Reads, auth *access.Auth, log *slog.Logger, opts Options) (*App, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -58,7 +70,7 @@ func New(st *store.Store, auth *access.Auth, log *slog.Logger, opts Options) (*A
 	if err != nil {
 		return nil, err
 	}
-	return &App{st: st, auth: auth, log: log, opts: opts, ui: ui}, nil
+	return &App{st: st, reads: reads, auth: auth, log: log, opts: opts, ui: ui}, nil
 }
 
 // Cookie names.
@@ -72,11 +84,14 @@ type reqCtx struct {
 	who     access.Principal
 	secret  string // session secret from the cookie
 	csrf    string
-	ws      store.Workspace
+	ws      workspace.Workspace
 	role    access.Role
 	members []store.Membership // the user's workspaces, for the switcher
 	filter  report.Filter
 	query   url.Values // the filter as given in the URL, carried by every link
+	// badFilter is set when the URL's filter was wrong: the error page then
+	// shows the filter bar, on the default range, so it can be fixed there.
+	badFilter bool
 }
 
 // roleIn is the user's role in workspace, from the memberships the session
@@ -126,6 +141,13 @@ func (a *App) Register(mux *http.ServeMux) {
 	mux.Handle("POST /w/{ws}/settings/users/{user}/remove", a.inWorkspace(access.ManageWorkspace, a.removeUser))
 	mux.Handle("GET /w/{ws}/settings/channels", a.inWorkspace(access.ManageWorkspace, a.channels))
 	mux.Handle("POST /w/{ws}/settings/channels", a.inWorkspace(access.ManageWorkspace, a.updateChannel))
+	// Anything else is the styled 404, for the signed-in and the signed-out.
+	mux.Handle("/", a.public(a.notFound))
+}
+
+// notFound answers a URL that is no page of Ripple's.
+func (a *App) notFound(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	return fmt.Errorf("page %s: %w", r.URL.Path, access.ErrNotFound)
 }
 
 // public serves pages that need no session: sign-in.
@@ -160,13 +182,14 @@ func (a *App) inWorkspace(perm access.Permission, h handler) http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		if c.ws, err = a.st.Workspace(ctx, r.PathValue("ws")); err != nil {
+		if c.ws, err = a.reads.Workspace(ctx, r.PathValue("ws")); err != nil {
 			return nil, err
 		}
 		if perm != 0 && !c.role.Can(perm) {
 			return c, access.ErrForbidden
 		}
-		if c.filter, c.query, err = a.parseFilter(ctx, c.ws.ID, r.URL.Query()); err != nil {
+		if c.filter, c.query, err = report.ParseFilter(r.URL.Query(), c.ws, a.opts.Now()); err != nil {
+			c.badFilter = true
 			return c, err
 		}
 		return c, nil
@@ -250,7 +273,8 @@ func (a *App) fail(w http.ResponseWriter, r *http.Request, c *reqCtx, err error)
 		c = &reqCtx{}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	a.render(w, r, c, status, "error.html", view{Title: http.StatusText(status), Data: errorPage{Status: status, Message: msg}})
+	a.render(w, r, c, status, "error.html", view{Title: http.StatusText(status), ShowFilter: c.badFilter,
+		Data: errorPage{Status: status, Message: msg}})
 }
 
 type errorPage struct {
@@ -288,13 +312,4 @@ func randomToken() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// parseFilter reads from, to and channel from the URL; missing dates default
-// to the 30 days ending on the workspace's last event.
-func (a *App) parseFilter(ctx context.Context, workspaceID string, q url.Values) (report.Filter, url.Values, error) {
-	return report.ParseFilter(q, func() (time.Time, error) {
-		shell, err := a.shellFor(ctx, workspaceID)
-		return shell.lastDay, err
-	})
 }

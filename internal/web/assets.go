@@ -22,6 +22,7 @@ import (
 	"ripple/internal/access"
 	"ripple/internal/report"
 	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 //go:embed templates/*.html static/*
@@ -113,7 +114,7 @@ func (a *App) static(w http.ResponseWriter, r *http.Request) {
 	body, ok := a.ui.files[r.PathValue("file")]
 	a.ui.mu.Unlock()
 	if !ok {
-		http.NotFound(w, r)
+		a.fail(w, r, &reqCtx{}, fmt.Errorf("static file %s: %w", r.PathValue("file"), access.ErrNotFound))
 		return
 	}
 	w.Header().Set("Content-Type", mime.TypeByExtension(filepath.Ext(r.PathValue("file"))))
@@ -202,7 +203,7 @@ type view struct {
 	User       access.User
 	SignedIn   bool
 	CSRF       string
-	Workspace  store.Workspace
+	Workspace  workspace.Workspace
 	Role       access.Role
 	Workspaces []store.Membership
 	Nav        []navLink

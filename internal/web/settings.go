@@ -8,6 +8,7 @@ import (
 	"ripple/internal/access"
 	"ripple/internal/report"
 	"ripple/internal/store"
+	"ripple/internal/workspace"
 )
 
 func (a *App) settingsHome(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -46,8 +47,19 @@ func userProblem(err error) (string, bool) {
 	return "", false
 }
 
+// workspacePage is the workspace settings form.
+type workspacePage struct {
+	workspace.Workspace
+	Currencies []string
+}
+
+func (a *App) showWorkspace(w http.ResponseWriter, r *http.Request, c *reqCtx, status int, ws workspace.Workspace, notice, problem string) {
+	a.renderSettings(w, r, c, status, "workspace", "settings_workspace.html",
+		workspacePage{Workspace: ws, Currencies: workspace.Currencies()}, notice, problem)
+}
+
 func (a *App) workspaceSettings(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	a.renderSettings(w, r, c, http.StatusOK, "workspace", "settings_workspace.html", c.ws, "", "")
+	a.showWorkspace(w, r, c, http.StatusOK, c.ws, "", "")
 	return nil
 }
 
@@ -55,15 +67,34 @@ func (a *App) updateWorkspace(w http.ResponseWriter, r *http.Request, c *reqCtx)
 	ws := c.ws
 	ws.Name = strings.TrimSpace(r.PostFormValue("name"))
 	ws.BusinessType = r.PostFormValue("business_type")
+	// A form from before these fields existed (a page left open across an
+	// upgrade) keeps what is stored; a field sent empty is refused.
+	if _, ok := r.PostForm["time_zone"]; ok {
+		ws.TimeZone = r.PostFormValue("time_zone")
+	}
+	if _, ok := r.PostForm["currency"]; ok {
+		ws.Currency = r.PostFormValue("currency")
+	}
 	if err := access.UpdateWorkspace(r.Context(), a.st, ws); err != nil {
 		if msg, ok := userProblem(err); ok {
-			a.renderSettings(w, r, c, http.StatusBadRequest, "workspace", "settings_workspace.html", ws, "", msg)
+			a.showWorkspace(w, r, c, http.StatusBadRequest, ws, "", msg)
 			return nil
 		}
 		return err
 	}
-	c.ws = ws
-	a.renderSettings(w, r, c, http.StatusOK, "workspace", "settings_workspace.html", ws, "Saved.", "")
+	// Read it back as stored (trimmed, the currency upper-case), and show
+	// the header and its links as they now are.
+	saved, err := a.reads.Workspace(r.Context(), ws.ID)
+	if err != nil {
+		return err
+	}
+	c.ws = saved
+	for i := range c.members {
+		if c.members[i].WorkspaceID == saved.ID {
+			c.members[i].WorkspaceName = saved.Name
+		}
+	}
+	a.showWorkspace(w, r, c, http.StatusOK, saved, "Saved.", "")
 	return nil
 }
 
@@ -202,7 +233,7 @@ type channelsPage struct {
 }
 
 func (a *App) showChannels(w http.ResponseWriter, r *http.Request, c *reqCtx, status int, notice, problem string) error {
-	chs, err := report.Channels(r.Context(), a.st, c.ws.ID)
+	chs, err := a.reads.Channels(r.Context(), c.ws.ID)
 	if err != nil {
 		return err
 	}
@@ -218,7 +249,7 @@ func (a *App) channels(w http.ResponseWriter, r *http.Request, c *reqCtx) error 
 func (a *App) updateChannel(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	o := store.ChannelOverride{WorkspaceID: c.ws.ID, Channel: r.PostFormValue("channel"),
 		DisplayName: r.PostFormValue("name"), Platform: r.PostFormValue("platform"), Ownership: r.PostFormValue("ownership")}
-	err := report.SetChannel(r.Context(), a.st, o)
+	err := access.SetChannel(r.Context(), a.st, o)
 	a.ForgetChannels(c.ws.ID)
 	if err != nil {
 		if msg, ok := userProblem(err); ok {

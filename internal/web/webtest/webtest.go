@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,6 +24,8 @@ import (
 	"ripple/internal/event"
 	"ripple/internal/server"
 	"ripple/internal/store"
+	"ripple/internal/web"
+	"ripple/internal/workspace"
 )
 
 // Password is every fixture user's password.
@@ -33,14 +36,22 @@ type Fixture struct {
 	T      testing.TB
 	Store  *store.Store
 	Server *httptest.Server
-	A, B   store.Workspace        // two clients of an agency
+	A, B   workspace.Workspace    // two clients of an agency
 	Users  map[string]access.User // "owner", "analyst", "responder", "viewer" (of A), "agency" (owner of A and B), "b-owner" (of B only)
 	// Day is the last day with events; the fixture's events fill the seven
 	// days ending on it.
 	Day time.Time
 
+	now atomic.Pointer[time.Time] // the server's clock: noon UTC on Day, unless set
+
 	logs logBuffer // everything the server logged, at debug level
 }
+
+// Now is the server's clock.
+func (f *Fixture) Now() time.Time { return *f.now.Load() }
+
+// SetNow moves the server's clock.
+func (f *Fixture) SetNow(t time.Time) { f.now.Store(&t) }
 
 // Logs is everything the server has logged so far.
 func (f *Fixture) Logs() string { return f.logs.String() }
@@ -73,13 +84,14 @@ func New(t testing.TB) *Fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	f := &Fixture{T: t, Store: st, Users: map[string]access.User{}, Day: time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC)}
+	f.SetNow(f.Day.Add(12 * time.Hour))
 	if f.A, err = st.CreateWorkspace(ctx, "Acme Shoes", "product"); err != nil {
 		t.Fatal(err)
 	}
 	if f.B, err = st.CreateWorkspace(ctx, "Bolt Consulting", "service"); err != nil {
 		t.Fatal(err)
 	}
-	grant := func(name string, ws store.Workspace, role access.Role) {
+	grant := func(name string, ws workspace.Workspace, role access.Role) {
 		u, ok := f.Users[name]
 		if !ok {
 			if u, err = access.CreateUser(ctx, st, name+"@example.com", strings.ToUpper(name[:1])+name[1:], Password); err != nil {
@@ -100,7 +112,7 @@ func New(t testing.TB) *Fixture {
 	f.seed(ctx)
 
 	log := slog.New(slog.NewTextHandler(&f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := server.New(st, log)
+	srv := server.New(st, log, web.Options{Now: f.Now})
 	f.Server = httptest.NewServer(srv.Handler())
 	t.Cleanup(f.Server.Close)
 	return f

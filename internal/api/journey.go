@@ -47,6 +47,7 @@ func (a *API) getPerson(w http.ResponseWriter, r *http.Request, c *call) error {
 // stage or a later one.
 type FunnelRow struct {
 	FirstChannel string       `json:"first_channel"`
+	People       int64        `json:"people"` // everyone it first touched, staged or not
 	Stages       []StageCount `json:"stages"`
 }
 
@@ -58,7 +59,7 @@ func (a *API) funnel(w http.ResponseWriter, r *http.Request, c *call) error {
 	}
 	out := make([]FunnelRow, len(rows))
 	for i, row := range rows {
-		out[i] = FunnelRow{FirstChannel: row.FirstChannel, Stages: make([]StageCount, len(event.Stages))}
+		out[i] = FunnelRow{FirstChannel: row.FirstChannel, People: row.People, Stages: make([]StageCount, len(event.Stages))}
 		for j, s := range event.Stages {
 			out[i].Stages[j] = StageCount{Stage: string(s), People: row.Reached[j]}
 		}

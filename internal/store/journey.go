@@ -2,8 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
-	"strings"
+	"sort"
 
 	"ripple/internal/event"
 	"ripple/internal/journey"
@@ -17,52 +18,70 @@ import (
 
 // Funnel is the stage funnel by first-touch channel under f: for every
 // channel whose touchpoint was the first, under the filter, of some people,
-// how many of them reached each stage. A zero filter counts every event.
+// how many of them reached each stage, busiest first. A zero filter counts
+// every event.
 func (s *Store) Funnel(ctx context.Context, workspaceID string, f report.Filter) ([]journey.FunnelRow, error) {
-	where, args := filterSQL(workspaceID, f)
-	return s.funnel(ctx, "Funnel", where, args, true)
+	keys, _, err := s.channelLabels(ctx, workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	where, args := filterSQL(workspaceID, f, keys)
+	return s.funnel(ctx, "Funnel", where, args, keys)
 }
 
 // funnel is the one stage funnel: each person with touchpoints under where
 // counts once, at the furthest stage they reached, and reaching a stage
-// counts for every stage before it. byFirstTouch groups people by the
-// channel of their earliest touchpoint (ties broken by message id, so the
-// answer is the same on every run), busiest first; otherwise one row counts
-// everyone, and no row means no one.
-func (s *Store) funnel(ctx context.Context, tag, where string, args []any, byFirstTouch bool) ([]journey.FunnelRow, error) {
-	first := `''`
-	if byFirstTouch {
-		first = `arg_min(channel, (ts, message_id))`
-	}
-	var reached strings.Builder
-	for rank := 1; rank <= len(event.Stages); rank++ {
-		fmt.Fprintf(&reached, `, count(*) FILTER (WHERE furthest >= %d)`, rank)
+// counts for every stage before it. With keys (channel ids to keys) people
+// are grouped by the channel of their earliest touchpoint (ties broken by
+// message id, so the answer is the same on every run), busiest first;
+// without, one row counts everyone, and no row means no one. SQL counts
+// people by furthest stage; the stages before it are added up here.
+func (s *Store) funnel(ctx context.Context, tag, where string, args []any, keys map[int32]string) ([]journey.FunnelRow, error) {
+	first, group := `0`, `furthest`
+	if keys != nil {
+		first, group = `arg_min(channel_id, (ts, message_id))`, `first_channel, furthest`
 	}
 	q := `/* ` + tag + ` */ WITH people AS (
 		SELECT ` + first + ` AS first_channel, max(stage_rank) AS furthest
 		FROM touchpoints WHERE ` + where + ` GROUP BY person)
-	SELECT first_channel, count(*)` + reached.String() + `
-	FROM people GROUP BY first_channel ORDER BY 3 DESC, first_channel`
+	SELECT any_value(first_channel), furthest, count(*) FROM people GROUP BY ` + group
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: funnel: %w", err)
 	}
 	defer rows.Close()
-	var out []journey.FunnelRow
+	byKey := map[string]*journey.FunnelRow{}
 	for rows.Next() {
-		var r journey.FunnelRow
-		dst := []any{&r.FirstChannel, &r.People}
-		for i := range r.Reached {
-			dst = append(dst, &r.Reached[i])
-		}
-		if err := rows.Scan(dst...); err != nil {
+		var id int32
+		var furthest int
+		var n int64
+		if err := rows.Scan(&id, &furthest, &n); err != nil {
 			return nil, fmt.Errorf("store: funnel: %w", err)
 		}
-		out = append(out, r)
+		key := keys[id] // "" for everyone
+		r := byKey[key]
+		if r == nil {
+			r = &journey.FunnelRow{FirstChannel: key}
+			byKey[key] = r
+		}
+		r.People += n
+		for i := 0; i < furthest && i < len(r.Reached); i++ {
+			r.Reached[i] += n
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: funnel: %w", err)
 	}
+	out := make([]journey.FunnelRow, 0, len(byKey))
+	for _, r := range byKey {
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Reached[0] != out[j].Reached[0] {
+			return out[i].Reached[0] > out[j].Reached[0]
+		}
+		return out[i].FirstChannel < out[j].FirstChannel
+	})
 	return out, nil
 }
 
@@ -74,34 +93,61 @@ func (s *Store) People(ctx context.Context, ws workspace.Workspace, keys ...stri
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	q := `/* People */ SELECT person,
+	rows, err := s.db.QueryContext(ctx, `/* People */ SELECT person,
 		arg_min(channel, (ts, message_id)) AS first_channel,
 		min(ts) AS first_seen,
 		coalesce(arg_max(channel, (ts, message_id)) FILTER (WHERE platform <> 'direct'), 'direct/owned') AS last_channel,
 		max(ts) AS last_seen,
 		max(stage_rank) AS furthest,
-		count(*) AS events,
-		coalesce(sum(revenue) FILTER (WHERE ` + purchaseSQL() + ` AND ` + currencySQL + ` = ?), 0) AS revenue
+		count(*) AS events
 	FROM touchpoints
 	WHERE workspace_id = ? AND person IN (SELECT unnest(?::VARCHAR[]))
-	GROUP BY person`
-	rows, err := s.db.QueryContext(ctx, q, ws.Currency, ws.Currency, ws.ID, keys)
+	GROUP BY person`, ws.ID, keys)
 	if err != nil {
 		return nil, fmt.Errorf("store: people: %w", err)
 	}
 	defer rows.Close()
 	var out []journey.Person
+	index := map[string]int{}
 	for rows.Next() {
 		var p journey.Person
 		var rank int
-		if err := rows.Scan(&p.Key, &p.FirstChannel, &p.FirstSeen, &p.LastChannel, &p.LastSeen, &rank, &p.Events, &p.Revenue); err != nil {
+		if err := rows.Scan(&p.Key, &p.FirstChannel, &p.FirstSeen, &p.LastChannel, &p.LastSeen, &rank, &p.Events); err != nil {
 			return nil, fmt.Errorf("store: people: %w", err)
 		}
 		p.FirstSeen, p.LastSeen = p.FirstSeen.UTC(), p.LastSeen.UTC()
 		p.Stage = stageOfRank(rank)
+		index[p.Key] = len(out)
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: people: %w", err)
+	}
+	rows.Close()
+	// Their purchases by currency, counted as the overview counts them.
+	rows, err = s.db.QueryContext(ctx, `/* People.Revenue */ SELECT person, currency, coalesce(sum(revenue), 0)
+	FROM touchpoints
+	WHERE workspace_id = ? AND person IN (SELECT unnest(?::VARCHAR[])) AND `+purchaseSQL()+`
+	GROUP BY person, currency`, ws.ID, keys)
+	if err != nil {
+		return nil, fmt.Errorf("store: people's revenue: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		var cur sql.NullString
+		var revenue float64
+		if err := rows.Scan(&key, &cur, &revenue); err != nil {
+			return nil, fmt.Errorf("store: people's revenue: %w", err)
+		}
+		if i, ok := index[key]; ok && currencyOf(cur, ws.Currency) == ws.Currency {
+			out[i].Revenue += revenue
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: people's revenue: %w", err)
+	}
+	return out, nil
 }
 
 func stageOfRank(rank int) event.Stage {

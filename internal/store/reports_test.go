@@ -193,6 +193,59 @@ func TestOverviewDaysInWorkspaceZone(t *testing.T) {
 	}
 }
 
+// TestDaysAgreeWithGo: in every kind of zone (behind UTC, half-hour
+// offsets, half-hour clock changes, a day ahead), the store puts each event
+// on the day Go's zone rules give it, over a range that crosses a change of
+// the clocks and for events around 1970 too.
+func TestDaysAgreeWithGo(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	defer s.Close()
+	var msgs []event.Message
+	var times []time.Time
+	for i := 0; i < 400; i++ {
+		// Every 5 h 7 min from 25 March, across Europe's and Lord Howe's
+		// changes of the clocks (30 March, 6 April).
+		at := time.Date(2025, 3, 25, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * 307 * time.Minute)
+		msgs = append(msgs, touch(t, "ws", fmt.Sprint(i), "a", `"type":"page"`, at))
+		times = append(times, at)
+	}
+	early := time.Date(1970, 1, 1, 1, 30, 0, 0, time.UTC)
+	msgs = append(msgs, touch(t, "old", "x", "a", `"type":"page"`, early))
+	appendAll(t, s, msgs...)
+	for _, zone := range []string{"UTC", "Europe/Paris", "America/Los_Angeles", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Kiritimati", "America/St_Johns"} {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := report.Filter{From: time.Date(2025, 3, 26, 0, 0, 0, 0, loc), To: time.Date(2025, 4, 25, 0, 0, 0, 0, loc)}
+		want := make([]int64, len(f.Days()))
+		for _, at := range times {
+			if at.Before(f.From) || !at.Before(f.End()) {
+				continue
+			}
+			for i, d := range f.Days() {
+				if at.In(loc).Format(time.DateOnly) == d.Format(time.DateOnly) {
+					want[i]++
+				}
+			}
+		}
+		o, err := s.Overview(ctx, wsIn("ws", zone, "USD"), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(o.Series) != 1 || fmt.Sprint(o.Series[0].Counts) != fmt.Sprint(want) {
+			t.Errorf("%s: per day %v, want %v", zone, o.Series, want)
+		}
+		// 01:30 UTC on 1 January 1970 is still 31 December 1969 west of UTC.
+		d := time.Date(early.In(loc).Year(), early.In(loc).Month(), early.In(loc).Day(), 0, 0, 0, 0, loc)
+		o, err = s.Overview(ctx, wsIn("old", zone, "USD"), report.Filter{From: d.AddDate(0, 0, -1), To: d.AddDate(0, 0, 1)})
+		if err != nil || len(o.Series) != 1 || fmt.Sprint(o.Series[0].Counts) != "[0 1 0]" {
+			t.Errorf("%s: the event of 1970 around %v: %+v, %v", zone, d, o.Series, err)
+		}
+	}
+}
+
 // TestNearest: for an empty range, the newest event before it and the
 // oldest after it, in the filter's channel.
 func TestNearest(t *testing.T) {

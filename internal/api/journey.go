@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"time"
 
+	"ripple/internal/access"
 	"ripple/internal/event"
 	"ripple/internal/report"
-	"ripple/internal/store"
 )
 
 // Person is one person's place in the ecosystem, from their events.
@@ -33,7 +33,7 @@ func (a *API) getPerson(w http.ResponseWriter, r *http.Request, c *call) error {
 		return err
 	}
 	if len(people) == 0 {
-		return fmt.Errorf("person %q: %w", key, store.ErrNotFound)
+		return fmt.Errorf("person %q: %w", key, access.ErrNotFound)
 	}
 	p := people[0]
 	return writeJSON(w, http.StatusOK, Person{

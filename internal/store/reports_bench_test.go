@@ -40,6 +40,9 @@ func BenchmarkFunnel(b *testing.B) {
 			return err
 		}
 		c.Workspace = "ws"
+		if c.ReceivedAt.IsZero() { // the simulator sets when it happened; it was received then too
+			c.ReceivedAt = c.Timestamp
+		}
 		buf = append(buf, c)
 		if len(buf) == 100000 {
 			return flush()

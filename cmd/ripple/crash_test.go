@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"ripple/internal/event"
 	"ripple/internal/store"
 )
 
@@ -115,19 +116,13 @@ func TestCrashExactlyOnce(t *testing.T) {
 	}
 	defer st.Close()
 	count := map[string]int{}
-	rows, err := st.DB().QueryContext(ctx, `SELECT message_id, count(*) FROM events WHERE workspace_id = ? GROUP BY message_id`, ws)
+	err = st.Touchpoints(ctx, ws, func(m *event.Message) error {
+		count[m.MessageID]++
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			t.Fatal(err)
-		}
-		count[id] = n
-	}
-	rows.Close()
 	for id, n := range count {
 		if n != 1 {
 			t.Errorf("message %s stored %d times", id, n)

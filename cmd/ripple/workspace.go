@@ -68,13 +68,14 @@ While a server holds the data directory, list works through its API with --token
 			return err
 		}
 		for _, w := range out.Workspaces {
-			ws = append(ws, workspace.Workspace{ID: w.ID, Name: w.Name, BusinessType: w.BusinessType, CreatedAt: w.CreatedAt})
+			ws = append(ws, workspace.Workspace{ID: w.ID, Name: w.Name, BusinessType: w.BusinessType,
+				TimeZone: w.TimeZone, Currency: w.Currency, CreatedAt: w.CreatedAt})
 		}
 	}
 	tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tBUSINESS\tCREATED")
+	fmt.Fprintln(tw, "ID\tNAME\tBUSINESS\tTIME ZONE\tCURRENCY\tCREATED")
 	for _, w := range ws {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", w.ID, w.Name, w.BusinessType, w.CreatedAt.Format("2006-01-02"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", w.ID, w.Name, w.BusinessType, w.TimeZone, w.Currency, w.CreatedAt.Format("2006-01-02"))
 	}
 	return tw.Flush()
 }

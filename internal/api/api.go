@@ -5,6 +5,7 @@
 package api
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -19,7 +20,8 @@ import (
 	"ripple/internal/clock"
 	"ripple/internal/fault"
 	"ripple/internal/httpfault"
-	"ripple/internal/store"
+	"ripple/internal/journey"
+	"ripple/internal/report"
 	"ripple/internal/workspace"
 )
 
@@ -29,9 +31,19 @@ const Prefix = "/api/v1"
 //go:embed openapi.json
 var openapiDoc []byte
 
+// Reads is what the API reads: the workspace and the reports over its
+// events. The store implements it; another events backend may.
+type Reads interface {
+	Workspace(ctx context.Context, id string) (workspace.Workspace, error)
+	Overview(ctx context.Context, ws workspace.Workspace, f report.Filter) (report.Overview, error)
+	Channels(ctx context.Context, workspaceID string) ([]report.Channel, error)
+	Funnel(ctx context.Context, workspaceID string, f report.Filter) ([]journey.FunnelRow, error)
+	People(ctx context.Context, ws workspace.Workspace, keys ...string) ([]journey.Person, error)
+}
+
 // API serves the REST API.
 type API struct {
-	st       *store.Store // reads only: see Deps.Reads
+	reads    Reads
 	auth     *access.Auth
 	settings *workspace.Settings
 	log      *slog.Logger
@@ -43,10 +55,7 @@ type API struct {
 type Deps struct {
 	Auth     *access.Auth
 	Settings *workspace.Settings
-	// Reads is the store, for the read side's queries (report, journey)
-	// until they stand behind interfaces of their own; no handler changes
-	// state through it.
-	Reads *store.Store
+	Reads    Reads
 }
 
 // Options tune the API. Zero values are valid.
@@ -58,7 +67,7 @@ type Options struct {
 // New returns the API over d.
 func New(d Deps, log *slog.Logger, o Options) *API {
 	o.Now = clock.Or(o.Now)
-	return &API{st: d.Reads, auth: d.Auth, settings: d.Settings, log: log, o: o}
+	return &API{reads: d.Reads, auth: d.Auth, settings: d.Settings, log: log, o: o}
 }
 
 // call is an authenticated request: the token's user, workspace and role.

@@ -318,6 +318,50 @@ func TestTokensStayInTheirWorkspace(t *testing.T) {
 	}
 }
 
+// TestWorkspaceZoneAndCurrency: an owner sets the time zone and the
+// reporting currency; bad values are refused naming the field and change
+// nothing; the overview reports in them.
+func TestWorkspaceZoneAndCurrency(t *testing.T) {
+	f := webtest.New(t)
+	c := apiClient{t, f.Server.URL, token(t, f, "owner", f.A.ID, access.Owner)}
+	a := "/workspaces/" + f.A.ID
+	if _, ws := c.do("GET", a, ""); ws["time_zone"] != "UTC" || ws["currency"] != "USD" {
+		t.Fatalf("a new workspace: %v; want UTC and USD", ws)
+	}
+	for _, bad := range []struct{ body, field string }{
+		{`{"time_zone":"Mars/Olympus_Mons"}`, "time_zone"},
+		{`{"time_zone":""}`, "time_zone"},
+		{`{"currency":"EURO"}`, "currency"},
+		{`{"currency":"XAU","name":"Gold"}`, "currency"},
+	} {
+		if status, body := c.do("PATCH", a, bad.body); status != 400 || !strings.HasPrefix(fmt.Sprint(body["error"]), bad.field+":") {
+			t.Errorf("PATCH %s: %d %v; want 400 naming %s", bad.body, status, body, bad.field)
+		}
+	}
+	if ws, _ := f.Store.Workspace(context.Background(), f.A.ID); ws.TimeZone != "UTC" || ws.Currency != "USD" || ws.Name != "Acme Shoes" {
+		t.Fatalf("refused patches changed the workspace: %+v", ws)
+	}
+	status, ws := c.do("PATCH", a, `{"time_zone":"Pacific/Kiritimati","currency":"eur"}`)
+	if status != 200 || ws["time_zone"] != "Pacific/Kiritimati" || ws["currency"] != "EUR" || ws["name"] != "Acme Shoes" {
+		t.Fatalf("PATCH: %d %v", status, ws)
+	}
+	// Kiritimati is UTC+14: the fixture's events at 10:00 UTC happen at
+	// midnight of the next day there, and today there is already April 1.
+	_, o := c.do("GET", a+"/stats/overview", "")
+	if o["to"] != "2025-04-01" || o["time_zone"] != "Pacific/Kiritimati" || o["currency"] != "EUR" || o["events"] != 6.0 {
+		t.Errorf("overview in Kiritimati: %v", o)
+	}
+	_, o = c.do("GET", a+"/stats/overview?from=2025-03-31&to=2025-03-31", "")
+	if o["events"] != 0.0 {
+		t.Errorf("March 31 in Kiritimati holds %v events, want 0 (the last one is on April 1 there)", o["events"])
+	}
+	// ann's purchase names no currency: it is revenue in EUR now.
+	_, o = c.do("GET", a+"/stats/overview?from=2025-03-01&to=2025-04-01", "")
+	if o["revenue"] != 120.5 || fmt.Sprint(o["other_currencies"]) != "[]" {
+		t.Errorf("revenue %v, other currencies %v; want 120.5 EUR and none apart", o["revenue"], o["other_currencies"])
+	}
+}
+
 // TestSameInputSameAnswer: the same bad input, through the REST API and
 // through the pages, gets the same status and the same message.
 func TestSameInputSameAnswer(t *testing.T) {

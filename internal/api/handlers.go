@@ -14,6 +14,8 @@ type Workspace struct {
 	ID           string    `json:"id"`
 	Name         string    `json:"name"`
 	BusinessType string    `json:"business_type"`
+	TimeZone     string    `json:"time_zone"`
+	Currency     string    `json:"currency"`
 	CreatedAt    time.Time `json:"created_at"`
 	Role         string    `json:"role"` // the calling token's role in it
 }
@@ -27,7 +29,8 @@ func (a *API) workspace(r *http.Request, c *call) (Workspace, error) {
 }
 
 func workspaceOf(w workspace.Workspace, c *call) Workspace {
-	return Workspace{ID: w.ID, Name: w.Name, BusinessType: w.BusinessType, CreatedAt: w.CreatedAt, Role: string(c.who.Role)}
+	return Workspace{ID: w.ID, Name: w.Name, BusinessType: w.BusinessType, TimeZone: w.TimeZone, Currency: w.Currency,
+		CreatedAt: w.CreatedAt, Role: string(c.who.Role)}
 }
 
 func (a *API) listWorkspaces(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -49,6 +52,8 @@ func (a *API) getWorkspace(w http.ResponseWriter, r *http.Request, c *call) erro
 type workspacePatch struct {
 	Name         *string `json:"name"`
 	BusinessType *string `json:"business_type"`
+	TimeZone     *string `json:"time_zone"`
+	Currency     *string `json:"currency"`
 }
 
 func (a *API) updateWorkspace(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -56,7 +61,7 @@ func (a *API) updateWorkspace(w http.ResponseWriter, r *http.Request, c *call) e
 	if err := decode(r, &p); err != nil {
 		return err
 	}
-	ws, err := a.settings.Update(r.Context(), c.actor(), workspace.Patch{Name: p.Name, BusinessType: p.BusinessType})
+	ws, err := a.settings.Update(r.Context(), c.actor(), workspace.Patch{Name: p.Name, BusinessType: p.BusinessType, TimeZone: p.TimeZone, Currency: p.Currency})
 	if err != nil {
 		return err
 	}
@@ -189,15 +194,26 @@ func (a *API) removeMember(w http.ResponseWriter, r *http.Request, c *call) erro
 
 // Overview is the Overview page's numbers.
 type Overview struct {
-	From      string       `json:"from"`
-	To        string       `json:"to"`
-	Channel   string       `json:"channel,omitempty"`
-	Events    int64        `json:"events"`
-	People    int64        `json:"people"`
-	Purchases int64        `json:"purchases"`
-	Revenue   float64      `json:"revenue"`
-	PerDay    []ChannelDay `json:"events_per_day"`
-	Funnel    []StageCount `json:"funnel"`
+	From            string       `json:"from"`
+	To              string       `json:"to"`
+	TimeZone        string       `json:"time_zone"`
+	Channel         string       `json:"channel,omitempty"`
+	Events          int64        `json:"events"`
+	People          int64        `json:"people"`
+	Purchases       int64        `json:"purchases"`
+	Revenue         float64      `json:"revenue"`
+	Currency        string       `json:"currency"`
+	OtherCurrencies []Money      `json:"other_currencies"`
+	PerDay          []ChannelDay `json:"events_per_day"`
+	Funnel          []StageCount `json:"funnel"`
+}
+
+// Money is the revenue of purchases in one currency other than the
+// workspace's, never converted.
+type Money struct {
+	Currency  string  `json:"currency"`
+	Purchases int64   `json:"purchases"`
+	Revenue   float64 `json:"revenue"`
 }
 
 // ChannelDay is one channel's events on one day.
@@ -215,21 +231,26 @@ type StageCount struct {
 }
 
 func (a *API) overview(w http.ResponseWriter, r *http.Request, c *call) error {
-	f, err := a.filter(r, c.ws)
+	ws, err := a.reads.Workspace(r.Context(), c.ws)
 	if err != nil {
 		return err
 	}
-	names, err := report.ChannelNames(r.Context(), a.st, c.ws)
+	// from, to and channel as the web app reads them: missing dates are the
+	// days ending today in the workspace's time zone.
+	f, _, err := report.ParseFilter(r.URL.Query(), ws, a.o.Now())
 	if err != nil {
 		return err
 	}
-	o, err := report.OverviewOf(r.Context(), a.st.DB(), c.ws, f, names)
+	o, err := a.reads.Overview(r.Context(), ws, f)
 	if err != nil {
 		return err
 	}
-	out := Overview{From: f.From.Format(time.DateOnly), To: f.To.Format(time.DateOnly), Channel: f.Channel,
-		Events: o.Events, People: o.People, Purchases: o.Purchases, Revenue: o.Revenue,
-		PerDay: []ChannelDay{}, Funnel: []StageCount{}}
+	out := Overview{From: f.From.Format(time.DateOnly), To: f.To.Format(time.DateOnly), TimeZone: ws.TimeZone, Channel: f.Channel,
+		Events: o.Events, People: o.People, Purchases: o.Purchases, Revenue: o.Revenue, Currency: o.Currency,
+		OtherCurrencies: []Money{}, PerDay: []ChannelDay{}, Funnel: []StageCount{}}
+	for _, m := range o.OtherCurrencies {
+		out.OtherCurrencies = append(out.OtherCurrencies, Money{Currency: m.Currency, Purchases: m.Purchases, Revenue: m.Amount})
+	}
 	for i, d := range o.Days {
 		for _, s := range o.Series {
 			if s.Counts[i] > 0 {
@@ -241,15 +262,6 @@ func (a *API) overview(w http.ResponseWriter, r *http.Request, c *call) error {
 		out.Funnel = append(out.Funnel, StageCount{Stage: string(s.Stage), People: s.People})
 	}
 	return writeJSON(w, http.StatusOK, out)
-}
-
-// filter reads from, to and channel as the web app does: missing dates are
-// the 30 days ending on the workspace's last event.
-func (a *API) filter(r *http.Request, ws string) (report.Filter, error) {
-	f, _, err := report.ParseFilter(r.URL.Query(), func() (time.Time, error) {
-		return report.LastDay(r.Context(), a.st.DB(), ws, a.o.Now())
-	})
-	return f, err
 }
 
 // Channel is a channel of the workspace with its overrides applied.
@@ -266,7 +278,7 @@ func channelOf(ch report.Channel) Channel {
 }
 
 func (a *API) listChannels(w http.ResponseWriter, r *http.Request, c *call) error {
-	chs, err := report.Channels(r.Context(), a.st, c.ws)
+	chs, err := a.reads.Channels(r.Context(), c.ws)
 	if err != nil {
 		return err
 	}
@@ -293,7 +305,7 @@ func (a *API) updateChannel(w http.ResponseWriter, r *http.Request, c *call) err
 	if err != nil {
 		return err
 	}
-	chs, err := report.Channels(r.Context(), a.st, c.ws)
+	chs, err := a.reads.Channels(r.Context(), c.ws)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"ripple/internal/event"
-	"ripple/internal/journey"
-	"ripple/internal/store"
+	"ripple/internal/fault"
+	"ripple/internal/report"
 )
 
 // Person is one person's place in the ecosystem, from their events.
@@ -24,12 +24,16 @@ type Person struct {
 
 func (a *API) getPerson(w http.ResponseWriter, r *http.Request, c *call) error {
 	key := r.PathValue("person")
-	people, err := journey.People(r.Context(), a.st.DB(), c.ws, key)
+	ws, err := a.reads.Workspace(r.Context(), c.ws)
+	if err != nil {
+		return err
+	}
+	people, err := a.reads.People(r.Context(), ws, key)
 	if err != nil {
 		return err
 	}
 	if len(people) == 0 {
-		return fmt.Errorf("person %q: %w", key, store.ErrNotFound)
+		return fmt.Errorf("person %q: %w", key, fault.ErrNotFound)
 	}
 	p := people[0]
 	return writeJSON(w, http.StatusOK, Person{
@@ -43,17 +47,19 @@ func (a *API) getPerson(w http.ResponseWriter, r *http.Request, c *call) error {
 // stage or a later one.
 type FunnelRow struct {
 	FirstChannel string       `json:"first_channel"`
+	People       int64        `json:"people"` // everyone it first touched, staged or not
 	Stages       []StageCount `json:"stages"`
 }
 
 func (a *API) funnel(w http.ResponseWriter, r *http.Request, c *call) error {
-	rows, err := journey.Funnel(r.Context(), a.st.DB(), c.ws)
+	// Every event counts: the funnel by first touch is over all time.
+	rows, err := a.reads.Funnel(r.Context(), c.ws, report.Filter{})
 	if err != nil {
 		return err
 	}
 	out := make([]FunnelRow, len(rows))
 	for i, row := range rows {
-		out[i] = FunnelRow{FirstChannel: row.FirstChannel, Stages: make([]StageCount, len(event.Stages))}
+		out[i] = FunnelRow{FirstChannel: row.FirstChannel, People: row.People, Stages: make([]StageCount, len(event.Stages))}
 		for j, s := range event.Stages {
 			out[i].Stages[j] = StageCount{Stage: string(s), People: row.Reached[j]}
 		}

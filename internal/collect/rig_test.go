@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"ripple/internal/access"
+	"ripple/internal/event"
 	"ripple/internal/server"
 	"ripple/internal/store"
 	"ripple/internal/workspace"
@@ -101,25 +102,17 @@ type stored struct {
 // rows reads every stored event of a workspace ("" for all), by message id.
 func rows(t testing.TB, st *store.Store, ws string) []stored {
 	t.Helper()
-	q := `SELECT workspace_id, message_id, type, coalesce(user_id, ''), coalesce(anonymous_id, ''),
-		coalesce(event, ''), coalesce(name, ''), coalesce(properties, ''), coalesce(traits, ''), coalesce(context, ''),
-		ts, received_at, original_ts, sent_at
-		FROM events WHERE ? = '' OR workspace_id = ? ORDER BY workspace_id, message_id`
-	rs, err := st.DB().QueryContext(context.Background(), q, ws, ws)
-	if err != nil {
-		t.Fatalf("query events: %v", err)
-	}
-	defer rs.Close()
 	var out []stored
-	for rs.Next() {
-		var s stored
-		if err := rs.Scan(&s.Workspace, &s.MessageID, &s.Type, &s.UserID, &s.AnonymousID, &s.Event, &s.Name,
-			&s.Properties, &s.Traits, &s.Context, &s.TS, &s.Received, &s.Original, &s.SentAt); err != nil {
-			t.Fatalf("scan events: %v", err)
-		}
+	err := st.Touchpoints(context.Background(), ws, func(m *event.Message) error {
+		s := stored{Workspace: m.Workspace, MessageID: m.MessageID, Type: string(m.Type), UserID: m.UserID, AnonymousID: m.AnonymousID,
+			Event: m.Event, Name: m.Name, Properties: string(m.Properties), Traits: string(m.Traits), Context: string(m.Context),
+			TS: m.Timestamp, Received: m.ReceivedAt}
+		s.Original = sql.NullTime{Time: m.OriginalTimestamp, Valid: !m.OriginalTimestamp.IsZero()}
+		s.SentAt = sql.NullTime{Time: m.SentAt, Valid: !m.SentAt.IsZero()}
 		out = append(out, s)
-	}
-	if err := rs.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		t.Fatalf("read events: %v", err)
 	}
 	return out

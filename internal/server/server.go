@@ -17,14 +17,28 @@ import (
 	"ripple/internal/clock"
 	"ripple/internal/collect"
 	"ripple/internal/metrics"
-	"ripple/internal/store"
 	"ripple/internal/web"
 	"ripple/internal/workspace"
 )
 
+// Store is what the server stands on: the collection API's sink and keys,
+// the domain's storage, the read side, and the database's health and
+// checkpoints. Each part is an interface its consumer declares; the
+// embedded store implements them all.
+type Store interface {
+	collect.Sink
+	collect.Keys
+	access.Store
+	workspace.Store
+	web.Reads
+	api.Reads
+	Ping(ctx context.Context) error
+	Checkpoint(ctx context.Context) error
+}
+
 // Server is a running Ripple instance over one store.
 type Server struct {
-	Store   *store.Store
+	Store   Store
 	Metrics *metrics.Registry
 	Collect *collect.Handler
 	Mux     *http.ServeMux
@@ -45,7 +59,7 @@ type Options struct {
 // New builds the server's routes over st. It fails when the web app cannot
 // load its templates (from a dev-mode directory): a server without its UI
 // is not one to start.
-func New(st *store.Store, log *slog.Logger, o Options) (*Server, error) {
+func New(st Store, log *slog.Logger, o Options) (*Server, error) {
 	now := clock.Or(o.Now)
 	reg := metrics.New()
 	b := collect.NewBatcher(st, reg, 4096, 20000)
@@ -67,8 +81,8 @@ func New(st *store.Store, log *slog.Logger, o Options) (*Server, error) {
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.Store.DB().PingContext(ctx); err != nil {
-		http.Error(w, "store: "+err.Error(), http.StatusServiceUnavailable)
+	if err := s.Store.Ping(ctx); err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -71,7 +71,7 @@ func TestAppenderRoundTrip(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			checkRows(t, s.DB(), msgs)
+			checkRows(t, s.db, msgs)
 		})
 	}
 }

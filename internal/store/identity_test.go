@@ -8,11 +8,11 @@ import (
 	"ripple/internal/identity"
 )
 
-var day = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+var seen = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 func added(ws string, value string, profile int64) identity.Added {
 	id := identity.Identifier{Kind: identity.AnonymousID, Value: value}
-	return identity.Added{Key: identity.Key(ws, id), Identifier: id, Profile: profile, MessageID: "m-" + value, Time: day}
+	return identity.Added{Key: identity.Key(ws, id), Identifier: id, Profile: profile, MessageID: "m-" + value, Time: seen}
 }
 
 func countRows(t *testing.T, s *Store, table string) int {
@@ -33,7 +33,7 @@ func TestSaveIdentityIsAtomic(t *testing.T) {
 	bad := []identity.Changes{{
 		Workspace: "ws",
 		Added:     []identity.Added{added("ws", "a1", 1), added("ws", "a2", 2)},
-		Merges:    []identity.Merge{{From: 2, Into: 1, MessageID: "", Via: 1, Time: day}},
+		Merges:    []identity.Merge{{From: 2, Into: 1, MessageID: "", Via: 1, Time: seen}},
 		Overrides: []identity.Override{{Profile: 2, Into: 1}},
 	}}
 	if err := s.SaveIdentity(ctx, bad); err == nil {
@@ -67,14 +67,14 @@ func TestLoadIdentityPages(t *testing.T) {
 		b = append(b, added("ws-b", "x"+string(rune('a'+i%26))+string(rune('a'+i/26)), int64(i+1)))
 	}
 	changes := []identity.Changes{
-		{Workspace: "ws-a", Added: a, Merges: []identity.Merge{{From: 2, Into: 1, MessageID: "m", Via: a[1].Key, Time: day}}, Overrides: []identity.Override{{Profile: 2, Into: 1}}},
+		{Workspace: "ws-a", Added: a, Merges: []identity.Merge{{From: 2, Into: 1, MessageID: "m", Via: a[1].Key, Time: seen}}, Overrides: []identity.Override{{Profile: 2, Into: 1}}},
 		{Workspace: "ws-b", Added: b},
 	}
 	if err := s.SaveIdentity(ctx, changes); err != nil {
 		t.Fatal(err)
 	}
 	// Profile 1, which absorbed 2, is merged into 3: 2 must follow.
-	moved := []identity.Changes{{Workspace: "ws-a", Merges: []identity.Merge{{From: 1, Into: 3, MessageID: "m2", Via: a[0].Key, Time: day.Add(time.Hour)}},
+	moved := []identity.Changes{{Workspace: "ws-a", Merges: []identity.Merge{{From: 1, Into: 3, MessageID: "m2", Via: a[0].Key, Time: seen.Add(time.Hour)}},
 		Overrides: []identity.Override{{Profile: 1, Into: 3}}, Moved: []identity.Override{{Profile: 1, Into: 3}}}}
 	if err := s.SaveIdentity(ctx, moved); err != nil {
 		t.Fatal(err)

@@ -148,8 +148,13 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 // Dir is the data directory the store lives in.
 func (s *Store) Dir() string { return s.dir }
 
-// DB exposes the pool for the read-side packages that own their queries.
-func (s *Store) DB() *sql.DB { return s.db }
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
 
 // Close checkpoints and closes the database.
 func (s *Store) Close() error {
@@ -162,7 +167,9 @@ func (s *Store) Close() error {
 	s.appendMu.Unlock()
 	s.closeIdentity()
 	s.dedupMu.Lock()
-	s.dedup.release()
+	if s.dedup != nil { // nil when Open failed before loading it
+		s.dedup.release()
+	}
 	s.dedup = newIDSet(0) // a late append finds an empty set, then a closed database
 	s.dedupMu.Unlock()
 	err := s.db.Close()

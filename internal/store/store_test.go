@@ -103,7 +103,7 @@ func TestWriteKeysAreHashedAndScoped(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stored int
-	s.DB().QueryRowContext(ctx, `SELECT count(*) FROM write_keys WHERE hash = ? OR hint = ?`, secret, secret).Scan(&stored)
+	s.db.QueryRowContext(ctx, `SELECT count(*) FROM write_keys WHERE hash = ? OR hint = ?`, secret, secret).Scan(&stored)
 	if stored != 0 {
 		t.Fatal("the key's secret is stored in plain text")
 	}
@@ -264,7 +264,7 @@ func TestBulkReleasesAfterAppending(t *testing.T) {
 		t.Errorf("released %d times, want once for each of the 4 calls", n)
 	}
 	var stored, overwritten int
-	s.DB().QueryRow(`SELECT count(*), count(*) FILTER (event = 'overwritten') FROM events`).Scan(&stored, &overwritten)
+	s.db.QueryRow(`SELECT count(*), count(*) FILTER (event = 'overwritten') FROM events`).Scan(&stored, &overwritten)
 	if stored != 300 || overwritten != 0 {
 		t.Errorf("stored %d events, %d of them overwritten; want 300 as appended", stored, overwritten)
 	}
@@ -323,7 +323,7 @@ func TestConcurrentAppendsStoreEachIDOnce(t *testing.T) {
 	wg.Wait()
 	stored, _ := s.CountEvents(ctx, "a")
 	var distinct int64
-	s.DB().QueryRow(`SELECT count(DISTINCT message_id) FROM events`).Scan(&distinct)
+	s.db.QueryRow(`SELECT count(DISTINCT message_id) FROM events`).Scan(&distinct)
 	if stored != ids || distinct != ids || total.Load() != ids {
 		t.Fatalf("stored %d rows, %d distinct, reported %d new; want %d of each", stored, distinct, total.Load(), ids)
 	}
@@ -371,7 +371,7 @@ func TestUserEmailUniqueUnderRace(t *testing.T) {
 		}
 	}
 	var rows int
-	s.DB().QueryRow(`SELECT count(*) FROM users`).Scan(&rows)
+	s.db.QueryRow(`SELECT count(*) FROM users`).Scan(&rows)
 	if created != 1 || rows != 1 {
 		t.Fatalf("%d created, %d stored; want exactly one user", created, rows)
 	}

@@ -17,19 +17,19 @@ var ErrNotFound = fault.ErrNotFound
 
 // CreateWorkspace stores a workspace the workspace package made.
 func (s *Store) CreateWorkspace(ctx context.Context, w workspace.Workspace) error {
-	_, err := s.db.ExecContext(ctx, `/* CreateWorkspace */ INSERT INTO workspaces (id, name, business_type, created_at) VALUES (?, ?, ?, ?)`,
-		w.ID, w.Name, w.BusinessType, w.CreatedAt)
+	_, err := s.db.ExecContext(ctx, `/* CreateWorkspace */ INSERT INTO workspaces (id, name, business_type, time_zone, currency, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, w.ID, w.Name, w.BusinessType, w.TimeZone, w.Currency, w.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("store: create workspace: %w", err)
 	}
 	return nil
 }
 
-const workspaceCols = `id, name, business_type, created_at`
+const workspaceCols = `id, name, business_type, coalesce(time_zone, 'UTC'), coalesce(currency, 'USD'), created_at`
 
 func scanWorkspace(row interface{ Scan(...any) error }) (workspace.Workspace, error) {
 	var w workspace.Workspace
-	err := row.Scan(&w.ID, &w.Name, &w.BusinessType, &w.CreatedAt)
+	err := row.Scan(&w.ID, &w.Name, &w.BusinessType, &w.TimeZone, &w.Currency, &w.CreatedAt)
 	return w, err
 }
 
@@ -63,10 +63,16 @@ func (s *Store) Workspace(ctx context.Context, id string) (workspace.Workspace, 
 	return w, nil
 }
 
-// UpdateWorkspace saves a workspace's name and business type.
+// UpdateWorkspace saves a workspace's name, business type, time zone and
+// currency, which the workspace package has checked.
 func (s *Store) UpdateWorkspace(ctx context.Context, w workspace.Workspace) error {
-	res, err := s.db.ExecContext(ctx, `/* UpdateWorkspace */ UPDATE workspaces SET name = ?, business_type = ? WHERE id = ?`,
-		w.Name, w.BusinessType, w.ID)
+	// The columns may be NULL (DuckDB could not add them NOT NULL): the
+	// store keeps them from becoming so.
+	if w.TimeZone == "" || w.Currency == "" {
+		return fmt.Errorf("store: update workspace %q: a time zone and a currency are required", w.ID)
+	}
+	res, err := s.db.ExecContext(ctx, `/* UpdateWorkspace */ UPDATE workspaces SET name = ?, business_type = ?, time_zone = ?, currency = ? WHERE id = ?`,
+		w.Name, w.BusinessType, w.TimeZone, w.Currency, w.ID)
 	if err != nil {
 		return fmt.Errorf("store: update workspace: %w", err)
 	}

@@ -21,7 +21,6 @@ import (
 	"ripple/internal/fault"
 	"ripple/internal/httpfault"
 	"ripple/internal/report"
-	"ripple/internal/store"
 	"ripple/internal/workspace"
 )
 
@@ -38,24 +37,30 @@ type Options struct {
 	Now func() time.Time
 }
 
+// Reads is what the pages read: the workspace and the reports over its
+// events. The store implements it; another events backend may.
+type Reads interface {
+	Workspace(ctx context.Context, id string) (workspace.Workspace, error)
+	Overview(ctx context.Context, ws workspace.Workspace, f report.Filter) (report.Overview, error)
+	Nearest(ctx context.Context, workspaceID string, f report.Filter) (report.Nearest, error)
+	Channels(ctx context.Context, workspaceID string) ([]report.Channel, error)
+}
+
 // Deps are what the web app works through. Every change, and every
 // question of who is calling and what they may do, goes to the domain
-// (Auth, Settings); pages read through the read side.
+// (Auth, Settings); pages read through Reads.
 type Deps struct {
 	// Auth signs people in and keeps their sessions and tokens; it is
 	// shared with the REST API so that both see the same sign-in limits.
 	Auth *access.Auth
 	// Settings are the workspaces' settings and their rules.
 	Settings *workspace.Settings
-	// Reads is the store, for the read side's queries (report, the shell's
-	// channel list and date range) until they stand behind interfaces of
-	// their own; no handler changes state through it.
-	Reads *store.Store
+	Reads    Reads
 }
 
 // App is the web app.
 type App struct {
-	st       *store.Store // reads only: see Deps.Reads
+	reads    Reads
 	auth     *access.Auth
 	settings *workspace.Settings
 	log      *slog.Logger
@@ -71,7 +76,7 @@ func New(d Deps, log *slog.Logger, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &App{st: d.Reads, auth: d.Auth, settings: d.Settings, log: log, opts: opts, ui: ui}, nil
+	return &App{reads: d.Reads, auth: d.Auth, settings: d.Settings, log: log, opts: opts, ui: ui}, nil
 }
 
 // Cookie names.
@@ -90,6 +95,9 @@ type reqCtx struct {
 	members []workspace.Member // the user's workspaces, for the switcher
 	filter  report.Filter
 	query   url.Values // the filter as given in the URL, carried by every link
+	// badFilter is set when the URL's filter was wrong: the error page then
+	// shows the filter bar, on the default range, so it can be fixed there.
+	badFilter bool
 }
 
 // roleIn is the user's role in workspace, from the memberships the session
@@ -143,6 +151,13 @@ func (a *App) Register(mux *http.ServeMux) {
 	mux.Handle("POST /w/{ws}/settings/users/{user}/remove", a.inWorkspace(access.ManageWorkspace, a.removeUser))
 	mux.Handle("GET /w/{ws}/settings/channels", a.inWorkspace(access.ManageWorkspace, a.channels))
 	mux.Handle("POST /w/{ws}/settings/channels", a.inWorkspace(access.ManageWorkspace, a.updateChannel))
+	// Anything else is the styled 404, for the signed-in and the signed-out.
+	mux.Handle("/", a.public(a.notFound))
+}
+
+// notFound answers a URL that is no page of Ripple's.
+func (a *App) notFound(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
+	return fmt.Errorf("page %s: %w", r.URL.Path, fault.ErrNotFound)
 }
 
 // public serves pages that need no session: sign-in.
@@ -177,13 +192,14 @@ func (a *App) inWorkspace(perm access.Permission, h handler) http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		if c.ws, err = a.settings.Workspace(ctx, r.PathValue("ws")); err != nil {
+		if c.ws, err = a.reads.Workspace(ctx, r.PathValue("ws")); err != nil {
 			return nil, err
 		}
 		if perm != 0 && !c.role.Can(perm) {
 			return c, fault.ErrForbidden
 		}
-		if c.filter, c.query, err = a.parseFilter(ctx, c.ws.ID, r.URL.Query()); err != nil {
+		if c.filter, c.query, err = report.ParseFilter(r.URL.Query(), c.ws, a.opts.Now()); err != nil {
+			c.badFilter = true
 			return c, err
 		}
 		return c, nil
@@ -251,7 +267,8 @@ func (a *App) fail(w http.ResponseWriter, r *http.Request, c *reqCtx, err error)
 	}
 	ans.SetHeaders(w)
 	w.Header().Set("Cache-Control", "no-store")
-	a.render(w, r, c, ans.Status, "error.html", view{Title: http.StatusText(ans.Status), Data: errorPage{Status: ans.Status, Message: ans.Message}})
+	a.render(w, r, c, ans.Status, "error.html", view{Title: http.StatusText(ans.Status), ShowFilter: c.badFilter,
+		Data: errorPage{Status: ans.Status, Message: ans.Message}})
 }
 
 type errorPage struct {
@@ -289,13 +306,4 @@ func randomToken() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// parseFilter reads from, to and channel from the URL; missing dates default
-// to the 30 days ending on the workspace's last event.
-func (a *App) parseFilter(ctx context.Context, workspaceID string, q url.Values) (report.Filter, url.Values, error) {
-	return report.ParseFilter(q, func() (time.Time, error) {
-		shell, err := a.shellFor(ctx, workspaceID)
-		return shell.lastDay, err
-	})
 }

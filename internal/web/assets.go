@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"ripple/internal/access"
+	"ripple/internal/fault"
 	"ripple/internal/report"
 	"ripple/internal/workspace"
 )
@@ -113,7 +114,7 @@ func (a *App) static(w http.ResponseWriter, r *http.Request) {
 	body, ok := a.ui.files[r.PathValue("file")]
 	a.ui.mu.Unlock()
 	if !ok {
-		http.NotFound(w, r)
+		a.fail(w, r, &reqCtx{}, fmt.Errorf("static file %s: %w", r.PathValue("file"), fault.ErrNotFound))
 		return
 	}
 	w.Header().Set("Content-Type", mime.TypeByExtension(filepath.Ext(r.PathValue("file"))))

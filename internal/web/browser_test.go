@@ -218,6 +218,84 @@ func TestBrowser(t *testing.T) {
 	}
 	shot("settings-keys-created")
 
+	// The new behaviour: a mistyped date is fixed on the error page's own
+	// filter bar; an empty range links to the days that hold events; the
+	// workspace's zone and currency are set in its settings; an unknown URL
+	// gets the styled 404.
+	mistyped := base + a + "/overview?from=2025-13-01"
+	mu.Lock()
+	expected[mistyped] = true
+	mu.Unlock()
+	do("mistype a date", chromedp.Navigate(mistyped), chromedp.WaitVisible(css(`form.filter`)))
+	if heading := get("error heading", chromedp.Text(css(`main h1`))); !strings.Contains(heading, "400") {
+		t.Errorf("a mistyped date shows %q, want a 400 page", heading)
+	}
+	shot("error-bad-date")
+	do("fix it on the filter bar",
+		chromedp.SetValue(css(`form.filter input[name=from]`), "2025-03-02"),
+		chromedp.SetValue(css(`form.filter input[name=to]`), "2025-03-31"),
+		chromedp.Click(css(`form.filter button[type=submit]`)),
+		chromedp.WaitVisible(css(`#stat-events`)))
+	if fixed := get("events after the fix", chromedp.Text(css(`#stat-events`))); fixed != events {
+		t.Errorf("after fixing the date: %s events, want %s", fixed, events)
+	}
+	do("an empty range", chromedp.Navigate(base+a+"/overview?from=2024-01-01&to=2024-01-30"), chromedp.WaitVisible(css(`#empty-range`)))
+	shot("overview-empty-range")
+	do("follow its link", chromedp.Click(css(`#later-range`)), chromedp.WaitVisible(css(`#stat-events`)))
+	if n := get("events in the linked range", chromedp.Text(css(`#stat-events`))); n == "0" {
+		t.Error("the empty range's link leads to no events")
+	}
+	do("set zone and currency", chromedp.Navigate(base+a+"/settings/workspace"), chromedp.WaitVisible(css(`#time-zone`)),
+		chromedp.SetValue(css(`#time-zone`), "America/New_York"), chromedp.SetValue(css(`#currency`), "eur"),
+		chromedp.Click(css(`main form button[type=submit]`)), chromedp.WaitVisible(css(`.notice`)))
+	if cur := get("saved currency", chromedp.Value(css(`#currency`))); cur != "EUR" {
+		t.Errorf("saved currency %q, want EUR", cur)
+	}
+	do("overview in EUR", chromedp.Navigate(base+a+"/overview?from=2025-03-02&to=2025-03-31"), chromedp.WaitVisible(css(`#stat-revenue`)))
+	if label := get("revenue label", chromedp.Text(css(`.headline abbr`))); label != "EUR" {
+		t.Errorf("revenue is labelled %q, want EUR", label)
+	}
+	unknown := base + "/no/such/page"
+	mu.Lock()
+	expected[unknown] = true
+	mu.Unlock()
+	do("unknown URL", chromedp.Navigate(unknown), chromedp.WaitVisible(css(`main h1`)))
+	if heading := get("404 heading", chromedp.Text(css(`main h1`))); !strings.Contains(heading, "404") {
+		t.Errorf("an unknown URL shows %q, want the 404 page", heading)
+	}
+	shot("not-found")
+
+	// At a phone's width (390 px) the Overview and the settings fit: no
+	// horizontal scrolling, no element past the viewport's edge (the wide
+	// table of numbers scrolls inside its own box), stage labels readable.
+	// The window is 390 px wide rather than an emulated phone, whose
+	// innerWidth would grow to fit whatever overflows.
+	do("phone width", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
+	for _, p := range []string{a + "/overview?from=2025-03-02&to=2025-03-31", a + "/settings/workspace", a + "/settings/keys",
+		a + "/settings/users", a + "/settings/channels", "/account/tokens"} {
+		do("open "+p+" on a phone", chromedp.Navigate(base+p), chromedp.WaitVisible(css(`main h1`)))
+		overflow, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](overflowJS))
+		if err != nil {
+			t.Fatalf("overflow check on %s: %v", p, err)
+		}
+		name, _, _ := strings.Cut(strings.ReplaceAll(strings.TrimPrefix(strings.TrimPrefix(p, a), "/"), "/", "-"), "?")
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot of %s: %v", p, err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, "phone-"+name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range overflow {
+			t.Errorf("%s at 390 px: %s", p, o)
+		}
+	}
+	do("phone: the funnel's labels", chromedp.Navigate(base+a+"/overview?from=2025-03-02&to=2025-03-31"), chromedp.WaitVisible(css(`#funnel-chart`)))
+	if small, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](smallTextJS(`#funnel-chart text`, 12))); err != nil || len(small) > 0 {
+		t.Errorf("stage labels smaller than 12 px at 390 px: %v %v", small, err)
+	}
+	do("desktop width", chromedp.EmulateViewport(1280, 1000))
+
 	// Switch to the other client's workspace with the switcher.
 	do("switch workspace", chromedp.Navigate(base+a+"/overview?from=2025-03-02&to=2025-03-31"),
 		chromedp.WaitVisible(css(`#ws-switch`)),
@@ -260,3 +338,37 @@ func TestBrowser(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// overflowJS lists what sticks out of the viewport sideways: the page
+// scrolling sideways at all, and every visible element whose box is wider
+// than the viewport or passes its edge, unless a box of its own that
+// scrolls (or clips) holds it. Every <details> is opened first, so the
+// tables behind them count.
+const overflowJS = `(() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  const se = document.scrollingElement, out = [];
+  if (se.scrollWidth > innerWidth) out.push('the page is ' + se.scrollWidth + ' px wide, the window ' + innerWidth);
+  const vw = document.documentElement.clientWidth; // the viewport without its scroll bar
+  const held = el => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if ((r.width > vw + 0.5 || r.right > vw + 0.5 || r.left < -0.5) && !held(el)) {
+      out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && el.className.baseVal === undefined ? '.' + String(el.className).split(' ').join('.') : '') +
+        ' spans ' + Math.round(r.left) + ' to ' + Math.round(r.right) + ' px');
+    }
+  }
+  return out.slice(0, 20);
+})()`
+
+// smallTextJS lists the texts matched by selector that render smaller than
+// px CSS pixels.
+func smallTextJS(selector string, px float64) string {
+	return fmt.Sprintf(`Array.from(document.querySelectorAll(%q)).filter(e => e.getBoundingClientRect().height > 0 &&
+  parseFloat(getComputedStyle(e).fontSize) * (e.ownerSVGElement ? e.ownerSVGElement.getScreenCTM().a : 1) < %g).map(e => e.textContent)`, selector, px)
+}

@@ -8,16 +8,14 @@ import (
 	"ripple/internal/report"
 )
 
-// shellTTL bounds how stale the shell's per-workspace lookups may be: the
-// channel list of the filter and the default end of the date range. Both
-// scan every event of the workspace and change rarely, so every page view
-// need not pay for them; a channel edit drops the cache at once.
+// shellTTL bounds how stale the filter's channel list may be: it counts
+// every event of the workspace and changes rarely, so every page view need
+// not pay for it; a channel edit drops the cache at once.
 const shellTTL = time.Minute
 
 type shellEntry struct {
 	at       time.Time
 	channels []report.Channel
-	lastDay  time.Time
 }
 
 type shellCache struct {
@@ -35,10 +33,7 @@ func (a *App) shellFor(ctx context.Context, workspaceID string) (shellEntry, err
 	}
 	var err error
 	e = shellEntry{at: now}
-	if e.channels, err = report.Channels(ctx, a.st, workspaceID); err != nil {
-		return shellEntry{}, err
-	}
-	if e.lastDay, err = report.LastDay(ctx, a.st.DB(), workspaceID, now); err != nil {
+	if e.channels, err = a.reads.Channels(ctx, workspaceID); err != nil {
 		return shellEntry{}, err
 	}
 	a.cache.mu.Lock()
@@ -50,8 +45,8 @@ func (a *App) shellFor(ctx context.Context, workspaceID string) (shellEntry, err
 	return e, nil
 }
 
-// ForgetChannels drops a workspace's cached shell lookups (channels and
-// their names) after a change, here or through the API.
+// ForgetChannels drops a workspace's cached channel list after a change,
+// here or through the API.
 func (a *App) ForgetChannels(workspaceID string) {
 	a.cache.mu.Lock()
 	delete(a.cache.m, workspaceID)

@@ -47,9 +47,18 @@ func topSeries(all []report.Series, n int) []report.Series {
 
 func esc(s string) string { return template.HTMLEscapeString(s) }
 
+// The charts have no viewBox: they are as wide as the page and of a fixed
+// height in CSS pixels, with horizontal positions in percent. Their text
+// keeps its size at any width, so labels stay readable on a phone instead
+// of shrinking with the drawing.
+
+// pct formats a horizontal position or width in percent.
+func pct(v float64) string { return fmt.Sprintf("%.2f%%", v) }
+
 // stackedBars draws events per day, one bar per day stacked by channel.
 func stackedBars(days []time.Time, series []report.Series) chart {
-	const w, h, left, right, top, bottom = 960.0, 280.0, 56.0, 12.0, 12.0, 28.0
+	const h, top, bottom = 260.0, 16.0, 24.0
+	const left, right = 7.0, 0.5 // percent of the width: the value axis, a margin
 	var c chart
 	totals := make([]int64, len(days))
 	var max int64
@@ -65,21 +74,21 @@ func stackedBars(days []time.Time, series []report.Series) chart {
 		c.Legend = append(c.Legend, legendItem{Label: s.Name, Color: palette[i%len(palette)]})
 	}
 	scaleMax := niceCeil(float64(max))
-	plotW, plotH := w-left-right, h-top-bottom
+	plotW, plotH := 100-left-right, h-top-bottom
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %g %g" role="img" aria-labelledby="evt-title evt-desc" xmlns="http://www.w3.org/2000/svg">`, w, h)
+	fmt.Fprintf(&b, `<svg class="chart" id="events-chart" width="100%%" height="%g" role="img" aria-labelledby="evt-title evt-desc" xmlns="http://www.w3.org/2000/svg">`, h)
 	fmt.Fprintf(&b, `<title id="evt-title">Events per day by channel</title><desc id="evt-desc">Stacked bars for %d days from %s to %s; the busiest day had %d events. The numbers are in the table below.</desc>`,
 		len(days), dayOr(days, 0), dayOr(days, len(days)-1), max)
 	// Grid lines and the value axis.
 	for i := 0; i <= 4; i++ {
 		v := scaleMax * float64(i) / 4
 		y := top + plotH - plotH*float64(i)/4
-		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" stroke="#ddd" stroke-width="1"/>`, left, w-right, y, y)
-		fmt.Fprintf(&b, `<text x="%g" y="%.1f" text-anchor="end" font-size="11" fill="#555">%s</text>`, left-6, y+4, esc(shortNum(v)))
+		fmt.Fprintf(&b, `<line x1="%s" x2="%s" y1="%.1f" y2="%.1f" stroke="#ddd" stroke-width="1"/>`, pct(left), pct(100-right), y, y)
+		fmt.Fprintf(&b, `<text x="%s" y="%.1f" dx="-4" text-anchor="end" font-size="11" fill="#555">%s</text>`, pct(left), y+4, esc(shortNum(v)))
 	}
 	if len(days) > 0 && max > 0 {
 		slot := plotW / float64(len(days))
-		barW := math.Max(1, slot*0.8)
+		barW := slot * 0.8
 		for i, d := range days {
 			x := left + slot*float64(i) + (slot-barW)/2
 			y := top + plotH
@@ -90,51 +99,54 @@ func stackedBars(days []time.Time, series []report.Series) chart {
 				}
 				bh := plotH * float64(v) / scaleMax
 				y -= bh
-				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s, %s: %d events</title></rect>`,
-					x, y, barW, bh, palette[si%len(palette)], d.Format("2006-01-02"), esc(s.Name), v)
+				fmt.Fprintf(&b, `<rect x="%s" y="%.1f" width="%s" height="%.1f" fill="%s"><title>%s, %s: %d events</title></rect>`,
+					pct(x), y, pct(barW), bh, palette[si%len(palette)], d.Format("2006-01-02"), esc(s.Name), v)
 			}
 		}
 	}
-	// Day labels, thinned to about ten.
-	step := int(math.Ceil(float64(len(days)) / 10))
-	for i := 0; i < len(days); i += max1(step) {
+	// Day labels, thinned to about ten; a phone shows every other one.
+	step := max1(int(math.Ceil(float64(len(days)) / 10)))
+	for n, i := 0, 0; i < len(days); n, i = n+1, i+step {
 		x := left + plotW/float64(len(days))*(float64(i)+0.5)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%g" text-anchor="middle" font-size="11" fill="#555">%s</text>`, x, h-8, days[i].Format("Jan 2"))
+		class := ""
+		if n%2 == 1 {
+			class = ` class="tick-odd"`
+		}
+		fmt.Fprintf(&b, `<text%s x="%s" y="%g" text-anchor="middle" font-size="11" fill="#555">%s</text>`, class, pct(x), h-6, days[i].Format("Jan 2"))
 	}
 	if max == 0 {
-		fmt.Fprintf(&b, `<text x="%g" y="%g" text-anchor="middle" font-size="14" fill="#555">No events in this range</text>`, w/2, h/2)
+		fmt.Fprintf(&b, `<text x="50%%" y="%g" text-anchor="middle" font-size="14" fill="#555">No events in this range</text>`, h/2)
 	}
 	b.WriteString(`</svg>`)
 	c.SVG = template.HTML(b.String())
 	return c
 }
 
-// funnelBars draws people per stage as horizontal bars, each labelled with
-// its count and its share of the first stage.
+// funnelBars draws people per stage as horizontal bars, each under a line
+// with the stage's name, its count and its share of the first stage.
 func funnelBars(f []report.StageCount) chart {
-	const w, rowH, labelW, right = 960.0, 34.0, 110.0, 170.0
-	h := rowH*float64(len(f)) + 8
+	const label, bar, gap = 18.0, 14.0, 12.0 // heights in CSS pixels
+	row := label + 4 + bar + gap
+	h := row * float64(len(f))
 	var first int64
 	if len(f) > 0 {
 		first = f[0].People
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %g %g" role="img" aria-labelledby="fun-title fun-desc" xmlns="http://www.w3.org/2000/svg">`, w, h)
+	fmt.Fprintf(&b, `<svg class="chart" id="funnel-chart" width="100%%" height="%g" role="img" aria-labelledby="fun-title fun-desc" xmlns="http://www.w3.org/2000/svg">`, h)
 	fmt.Fprintf(&b, `<title id="fun-title">People per stage</title><desc id="fun-desc">People whose furthest stage is at or past each stage; %d reached the first. The numbers are in the table below.</desc>`, first)
 	for i, s := range f {
-		y := 4 + rowH*float64(i)
-		bw := 0.0
-		if first > 0 {
-			bw = (w - labelW - right) * float64(s.People) / float64(first)
-		}
-		fmt.Fprintf(&b, `<text x="%g" y="%.1f" font-size="13" fill="#222">%s</text>`, 0.0, y+rowH/2+4, esc(stageLabel(s.Stage)))
-		fmt.Fprintf(&b, `<rect x="%g" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s: %d people</title></rect>`,
-			labelW, y+4, math.Max(bw, 1), rowH-8, palette[0], esc(stageLabel(s.Stage)), s.People)
-		share := ""
+		y := row * float64(i)
+		share, width := "", 0.0
 		if first > 0 {
 			share = fmt.Sprintf(" (%.1f%%)", 100*float64(s.People)/float64(first))
+			width = 100 * float64(s.People) / float64(first)
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="13" fill="#222">%s%s</text>`, labelW+math.Max(bw, 1)+8, y+rowH/2+4, esc(formatInt(s.People)), share)
+		fmt.Fprintf(&b, `<text x="0" y="%.1f" font-size="14" fill="#222">%s</text>`, y+label-4, esc(stageLabel(s.Stage)))
+		fmt.Fprintf(&b, `<text x="100%%" y="%.1f" text-anchor="end" font-size="14" fill="#222">%s%s</text>`, y+label-4, esc(formatInt(s.People)), share)
+		fmt.Fprintf(&b, `<rect x="0" y="%.1f" width="100%%" height="%g" fill="#eef1f4"/>`, y+label+4, bar)
+		fmt.Fprintf(&b, `<rect x="0" y="%.1f" width="%s" height="%g" fill="%s"><title>%s: %d people</title></rect>`,
+			y+label+4, pct(width), bar, palette[0], esc(stageLabel(s.Stage)), s.People)
 	}
 	b.WriteString(`</svg>`)
 	return chart{SVG: template.HTML(b.String())}

@@ -7,10 +7,12 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"ripple/internal/access"
 	"ripple/internal/event"
 	"ripple/internal/report"
+	"ripple/internal/workspace"
 )
 
 // home sends the user to their first workspace.
@@ -79,14 +81,20 @@ type overviewPage struct {
 	Top         []report.Series // the channels the chart names; the rest are "Other"
 	EventsCSV   string
 	FunnelCSV   string
+	// Earlier and Later, when the range holds no events, are ranges that
+	// do: the days ending on the newest event before it, and those starting
+	// on the oldest after it (never one beyond today).
+	Earlier, Later *rangeLink
+}
+
+// rangeLink is a link to the same page on other days.
+type rangeLink struct {
+	URL      string
+	From, To time.Time
 }
 
 func (a *App) overviewOf(r *http.Request, c *reqCtx) (report.Overview, error) {
-	names, err := report.ChannelNames(r.Context(), a.st, c.ws.ID)
-	if err != nil {
-		return report.Overview{}, err
-	}
-	return report.OverviewOf(r.Context(), a.st.DB(), c.ws.ID, c.filter, names)
+	return a.reads.Overview(r.Context(), c.ws, c.filter)
 }
 
 func (a *App) overview(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
@@ -97,8 +105,43 @@ func (a *App) overview(w http.ResponseWriter, r *http.Request, c *reqCtx) error 
 	series := topSeries(o.Series, 7)
 	p := overviewPage{Overview: o, Top: series, EventsChart: stackedBars(o.Days, series), FunnelChart: funnelBars(o.Funnel)}
 	p.EventsCSV, p.FunnelCSV = a.wsURL(c, "overview/events.csv"), a.wsURL(c, "overview/funnel.csv")
+	if o.Events == 0 {
+		if p.Earlier, p.Later, err = a.elsewhere(r, c, "overview"); err != nil {
+			return err
+		}
+	}
 	a.render(w, r, c, http.StatusOK, "overview.html", view{Title: "Overview", Active: "overview", ShowFilter: true, Data: p})
 	return nil
+}
+
+// elsewhere finds, for a range without events, the ranges of the same
+// length next to the workspace's nearest events, so that a workspace whose
+// data is older (or newer) than the range still shows it in one click.
+func (a *App) elsewhere(r *http.Request, c *reqCtx, page string) (earlier, later *rangeLink, err error) {
+	n, err := a.reads.Nearest(r.Context(), c.ws.ID, c.filter)
+	if err != nil {
+		return nil, nil, err
+	}
+	days := len(c.filter.Days())
+	loc := c.ws.Location()
+	link := func(f report.Filter) *rangeLink {
+		q := url.Values{"from": {f.From.Format(time.DateOnly)}, "to": {f.To.Format(time.DateOnly)}}
+		if f.Channel != "" {
+			q.Set("channel", f.Channel)
+		}
+		return &rangeLink{URL: "/w/" + url.PathEscape(c.ws.ID) + "/" + page + "?" + q.Encode(), From: f.From, To: f.To}
+	}
+	if !n.Before.IsZero() {
+		earlier = link(c.filter.Last(days, workspace.Midnight(n.Before.In(loc))))
+	}
+	if today := c.ws.Today(a.opts.Now()); !n.After.IsZero() && n.After.Before(today.AddDate(0, 0, 1)) {
+		end := workspace.Midnight(n.After.In(loc)).AddDate(0, 0, days-1)
+		if end.After(today) {
+			end = today
+		}
+		later = link(c.filter.Last(days, end))
+	}
+	return earlier, later, nil
 }
 
 // eventsCSV is the events-per-day chart's numbers, one row per day and

@@ -48,25 +48,53 @@ func formProblem(err error) (status int, msg string, ok bool) {
 	return 0, "", false
 }
 
+// workspacePage is the workspace settings form.
+type workspacePage struct {
+	workspace.Workspace
+	Currencies []string
+}
+
+func (a *App) showWorkspace(w http.ResponseWriter, r *http.Request, c *reqCtx, status int, ws workspace.Workspace, notice, problem string) {
+	a.renderSettings(w, r, c, status, "workspace", "settings_workspace.html",
+		workspacePage{Workspace: ws, Currencies: workspace.Currencies()}, notice, problem)
+}
+
 func (a *App) workspaceSettings(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
-	a.renderSettings(w, r, c, http.StatusOK, "workspace", "settings_workspace.html", c.ws, "", "")
+	a.showWorkspace(w, r, c, http.StatusOK, c.ws, "", "")
 	return nil
 }
 
 func (a *App) updateWorkspace(w http.ResponseWriter, r *http.Request, c *reqCtx) error {
 	name, business := r.PostFormValue("name"), r.PostFormValue("business_type")
-	ws, err := a.settings.Update(r.Context(), c.actor(), workspace.Patch{Name: &name, BusinessType: &business})
+	p := workspace.Patch{Name: &name, BusinessType: &business}
+	typed := c.ws // what the form said, to show again with its problem
+	typed.Name, typed.BusinessType = name, business
+	// A form from before these fields existed (a page left open across an
+	// upgrade) keeps what is stored; a field sent empty is refused.
+	if _, ok := r.PostForm["time_zone"]; ok {
+		typed.TimeZone = r.PostFormValue("time_zone")
+		p.TimeZone = &typed.TimeZone
+	}
+	if _, ok := r.PostForm["currency"]; ok {
+		typed.Currency = r.PostFormValue("currency")
+		p.Currency = &typed.Currency
+	}
+	saved, err := a.settings.Update(r.Context(), c.actor(), p)
 	if status, msg, ok := formProblem(err); ok {
-		typed := c.ws
-		typed.Name, typed.BusinessType = name, business
-		a.renderSettings(w, r, c, status, "workspace", "settings_workspace.html", typed, "", msg)
+		a.showWorkspace(w, r, c, status, typed, "", msg)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	c.ws = ws
-	a.renderSettings(w, r, c, http.StatusOK, "workspace", "settings_workspace.html", ws, "Saved.", "")
+	// Show the header and its links as they now are.
+	c.ws = saved
+	for i := range c.members {
+		if c.members[i].WorkspaceID == saved.ID {
+			c.members[i].WorkspaceName = saved.Name
+		}
+	}
+	a.showWorkspace(w, r, c, http.StatusOK, saved, "Saved.", "")
 	return nil
 }
 
@@ -190,7 +218,7 @@ type channelsPage struct {
 }
 
 func (a *App) showChannels(w http.ResponseWriter, r *http.Request, c *reqCtx, status int, notice, problem string) error {
-	chs, err := report.Channels(r.Context(), a.st, c.ws.ID)
+	chs, err := a.reads.Channels(r.Context(), c.ws.ID)
 	if err != nil {
 		return err
 	}

@@ -2,14 +2,18 @@ package web_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"ripple/internal/access"
+	"ripple/internal/event"
 	"ripple/internal/web/webtest"
 )
 
@@ -300,36 +304,26 @@ func TestSecretsNotStoredPlain(t *testing.T) {
 			session = ck.Value
 		}
 	}
-	// Dump every text column of every table and look for the secrets.
-	db := f.Store.DB()
-	for _, table := range []string{"users", "sessions", "api_tokens", "write_keys", "memberships"} {
-		rows, err := db.Query(`SELECT * FROM ` + table)
+	// Look for the secrets in every text column of every table.
+	ctx := context.Background()
+	for name, secret := range map[string]string{"password": webtest.Password, "token": token, "key": key, "session": session} {
+		if secret == "" {
+			t.Fatalf("no %s to look for", name)
+		}
+		cols, err := f.Store.ColumnsHolding(ctx, secret)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			for i, v := range vals {
-				s, _ := v.(string)
-				for name, secret := range map[string]string{"password": webtest.Password, "token": token, "key": key, "session": session} {
-					if secret != "" && strings.Contains(s, secret) {
-						t.Errorf("%s.%s holds the %s in plain text", table, cols[i], name)
-					}
-				}
-				if table == "users" && cols[i] == "password_hash" && !strings.HasPrefix(s, "$argon2id$") {
-					t.Errorf("password hash %q is not argon2id", s)
-				}
-			}
+		if len(cols) > 0 {
+			t.Errorf("%v hold the %s in plain text", cols, name)
 		}
-		rows.Close()
+	}
+	// The search finds what is stored: the hint of the key is.
+	if cols, err := f.Store.ColumnsHolding(ctx, key[len(key)-4:]); err != nil || !slices.Contains(cols, "write_keys.hint") {
+		t.Errorf("the search for the key's last characters found %v, %v; want write_keys.hint", cols, err)
+	}
+	if _, hash, err := f.Store.UserByEmail(ctx, f.Users["owner"].Email); err != nil || !strings.HasPrefix(hash, "$argon2id$") {
+		t.Errorf("password hash %q, %v: not argon2id", hash, err)
 	}
 	// Shown once: the tokens page does not show it again.
 	if _, body := c.Get("/account/tokens"); strings.Contains(body, token) {
@@ -363,7 +357,7 @@ func TestOverviewNumbers(t *testing.T) {
 			"stage,rank,people_reached\nstimulus,1,2\nfind,2,0\nunderstand,3,0\nengage,4,0\npurchase,5,0\nadvocate,6,0\n"},
 		{"?from=2025-03-30&to=2025-03-31", "1", "1", "0", "0.00",
 			"stage,rank,people_reached\nstimulus,1,1\nfind,2,1\nunderstand,3,0\nengage,4,0\npurchase,5,0\nadvocate,6,0\n"},
-		{"", "6", "3", "1", "120.50", ""}, // default range: 30 days ending on the last event
+		{"", "6", "3", "1", "120.50", ""}, // default range: the 30 days ending today, the fixture's last day
 	}
 	for _, tt := range tests {
 		res, body := c.Get(base + tt.query)
@@ -489,6 +483,149 @@ func TestSecretsNeverLogged(t *testing.T) {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the %s appears in the server log", name)
 		}
+	}
+}
+
+// TestDefaultRangeEndsToday: the default range ends today in the
+// workspace's zone, wherever its latest event is. A workspace whose events
+// are older shows an empty range with a link to the days that hold them,
+// and an event dated 9999 moves nobody's range.
+func TestDefaultRangeEndsToday(t *testing.T) {
+	f := webtest.New(t)
+	ctx := context.Background()
+	future := event.Message{Workspace: f.A.ID, MessageID: "from-9999", Type: event.Track, UserID: "dan", Event: "x",
+		Timestamp: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), ReceivedAt: f.Day, Stage: event.Stimulus}
+	if _, err := f.Store.AppendEvents(ctx, []event.Message{future}); err != nil {
+		t.Fatal(err)
+	}
+	c := f.Login("viewer")
+	overview := "/w/" + f.A.ID + "/overview"
+	if _, body := c.Get(overview); between(body, `id="stat-events">`, "<") != "6" || strings.Contains(body, `id="empty-range"`) {
+		t.Errorf("today's default range does not hold the fixture's 6 events")
+	}
+	// Ten weeks later the last 30 days are empty; the page says so and links
+	// to the 30 days ending on the latest event before them, not to 9999.
+	f.SetNow(f.Day.AddDate(0, 0, 70))
+	c = f.Login("viewer") // the session of ten weeks ago has expired
+	_, body := c.Get(overview)
+	if have := between(body, `id="stat-events">`, "<"); have != "0" || !strings.Contains(body, `id="empty-range"`) {
+		t.Fatalf("ten weeks on: %s events, empty-range note %v", have, strings.Contains(body, `id="empty-range"`))
+	}
+	link := html.UnescapeString(between(body, `id="earlier-range" href="`, `"`))
+	if link != overview+"?from=2025-03-02&to=2025-03-31" || strings.Contains(body, `id="later-range"`) {
+		t.Fatalf("earlier link %q, later link shown %v; want the 30 days ending 2025-03-31 and no link to 9999", link, strings.Contains(body, `id="later-range"`))
+	}
+	if _, body := c.Get(link); between(body, `id="stat-events">`, "<") != "6" {
+		t.Error("the earlier range does not hold the fixture's events")
+	}
+	// A range before the data links forward to it, keeping the channel.
+	_, body = c.Get(overview + "?from=2025-01-01&to=2025-01-10&channel=web%2Fowned")
+	link = html.UnescapeString(between(body, `id="later-range" href="`, `"`))
+	if link != overview+"?channel=web%2Fowned&from=2025-03-26&to=2025-04-04" {
+		t.Errorf("later link %q; want the 10 days from the first web/owned event on", link)
+	}
+}
+
+// TestWorkspaceZoneAndCurrency: the owner sets the time zone and the
+// reporting currency in Settings; bad values are refused naming the field
+// and change nothing; the Overview then counts days and money in them.
+func TestWorkspaceZoneAndCurrency(t *testing.T) {
+	f := webtest.New(t)
+	ctx := context.Background()
+	c := f.Login("owner")
+	s := "/w/" + f.A.ID + "/settings/workspace"
+	form := func(zone, currency string) url.Values {
+		return url.Values{"name": {"Acme Shoes"}, "business_type": {"product"}, "time_zone": {zone}, "currency": {currency}}
+	}
+	_, page := c.Get(s)
+	if !strings.Contains(page, `name="time_zone" id="time-zone" value="UTC"`) || !strings.Contains(page, `name="currency" id="currency" value="USD"`) {
+		t.Fatal("the settings page does not show the time zone and the currency")
+	}
+	for _, bad := range []struct{ zone, currency, want string }{
+		{"Mars/Olympus_Mons", "EUR", "time_zone: "},
+		{"", "EUR", "time_zone: is required"},
+		{"Local", "EUR", "time_zone: "},
+		{"Europe/Paris", "EURO", "currency: "},
+		{"Europe/Paris", "", "currency: is required"},
+	} {
+		res, body := c.PostWithCSRF(s, s, form(bad.zone, bad.currency))
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, bad.want) {
+			t.Errorf("zone %q currency %q: status %d, want 400 saying %q", bad.zone, bad.currency, res.StatusCode, bad.want)
+		}
+	}
+	if ws, _ := f.Store.Workspace(ctx, f.A.ID); ws.TimeZone != "UTC" || ws.Currency != "USD" {
+		t.Fatalf("refused forms changed the workspace: %+v", ws)
+	}
+	if res, body := c.PostWithCSRF(s, s, form(" Pacific/Kiritimati ", "eur")); res.StatusCode != 200 || !strings.Contains(body, "Saved.") ||
+		!strings.Contains(body, `value="Pacific/Kiritimati"`) || !strings.Contains(body, `value="EUR"`) {
+		t.Fatalf("save: status %d", res.StatusCode)
+	}
+	if ws, _ := f.Store.Workspace(ctx, f.A.ID); ws.TimeZone != "Pacific/Kiritimati" || ws.Currency != "EUR" {
+		t.Fatalf("after save: %+v", ws)
+	}
+	// Kiritimati is UTC+14: the web/owned events of 10:00 UTC fall on the
+	// next day there.
+	_, csv := c.Get("/w/" + f.A.ID + "/overview/events.csv?from=2025-03-25&to=2025-04-01&channel=web%2Fowned")
+	want := "day,channel_key,channel,events\n2025-03-27,web/owned,web/owned,1\n2025-03-28,web/owned,web/owned,1\n2025-03-30,web/owned,web/owned,1\n2025-04-01,web/owned,web/owned,1\n"
+	if csv = strings.ReplaceAll(csv, "\r\n", "\n"); csv != want {
+		t.Errorf("events.csv in Kiritimati:\nhave %q\nwant %q", csv, want)
+	}
+	// A purchase in another currency is shown apart, not added.
+	other := event.Message{Workspace: f.A.ID, MessageID: "in-gbp", Type: event.Track, UserID: "bob", Event: "x",
+		Timestamp: f.Day.Add(10 * time.Hour), ReceivedAt: f.Day, Stage: event.Purchase, Revenue: 40, Currency: "GBP"}
+	if _, err := f.Store.AppendEvents(ctx, []event.Message{other}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := c.Get("/w/" + f.A.ID + "/overview?from=2025-03-01&to=2025-04-01")
+	if have := between(body, `id="stat-revenue">`, "<"); have != "120.50" || !strings.Contains(body, ">EUR</abbr>") ||
+		!strings.Contains(between(body, `id="other-currencies">`, "</p>"), "40.00 GBP from 1 purchase") {
+		t.Errorf("revenue %q; want 120.50 EUR with 40.00 GBP apart", have)
+	}
+	if have := between(body, `id="stat-purchases">`, "<"); have != "2" {
+		t.Errorf("purchases %q, want 2 (in any currency)", have)
+	}
+}
+
+// TestNotFoundPage: a URL that is no page gets the styled 404, signed in or
+// not, never Go's plain text.
+func TestNotFoundPage(t *testing.T) {
+	f := webtest.New(t)
+	for _, tc := range []struct {
+		who  string
+		path string
+	}{{"", "/nope"}, {"", "/w/" + f.A.ID + "/nope"}, {"", "/static/app.00000000.css"},
+		{"owner", "/nope"}, {"owner", "/w/" + f.A.ID + "/nope"}, {"owner", "/w/" + f.A.ID + "/overview/nope.csv"}} {
+		c := f.Client()
+		if tc.who != "" {
+			c = f.Login(tc.who)
+		}
+		res, body := c.Get(tc.path)
+		if res.StatusCode != http.StatusNotFound || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") ||
+			!strings.Contains(body, `<link rel="stylesheet"`) || !strings.Contains(body, "404") || strings.Contains(body, "404 page not found") {
+			t.Errorf("%s GET %s: status %d, %s; want the styled 404 page", tc.who, tc.path, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		if signedIn := strings.Contains(body, "Sign out"); signedIn != (tc.who != "") {
+			t.Errorf("%s GET %s: the header's sign-out shown %v", tc.who, tc.path, signedIn)
+		}
+	}
+}
+
+// TestErrorPageKeepsFilter: a mistyped date answers 400 with a page that
+// names it and keeps the filter bar, on the default range, to fix it there.
+func TestErrorPageKeepsFilter(t *testing.T) {
+	f := webtest.New(t)
+	c := f.Login("viewer")
+	res, body := c.Get("/w/" + f.A.ID + "/overview?from=2025-13-01&channel=web%2Fowned")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "from: is not a date like 2025-01-31") {
+		t.Fatalf("status %d; want 400 naming the date", res.StatusCode)
+	}
+	bar := between(body, `<form class="filter"`, "</form>")
+	if !strings.Contains(bar, `name="from" value="2025-03-02"`) || !strings.Contains(bar, `name="to" value="2025-03-31"`) ||
+		!strings.Contains(bar, `value="web/owned" selected`) {
+		t.Errorf("the filter bar on the error page: %q", bar)
+	}
+	if !strings.Contains(body, `aria-label="Areas"`) {
+		t.Error("the error page lost the navigation")
 	}
 }
 

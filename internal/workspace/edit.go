@@ -27,7 +27,8 @@ func manage(a access.Actor) error {
 	return nil
 }
 
-// validate checks and tidies a workspace's name and business type.
+// validate checks and tidies a workspace's settings; an error names the
+// field at fault.
 func validate(w *Workspace) error {
 	w.Name = strings.TrimSpace(w.Name)
 	if w.Name == "" {
@@ -39,6 +40,13 @@ func validate(w *Workspace) error {
 	if w.BusinessType != Product && w.BusinessType != Service {
 		return fault.Invalid("business_type", "is product or service")
 	}
+	var err error
+	if w.TimeZone, err = ParseTimeZone(w.TimeZone); err != nil {
+		return fault.Invalid("time_zone", err.Error())
+	}
+	if w.Currency, err = ParseCurrency(w.Currency); err != nil {
+		return fault.Invalid("currency", err.Error())
+	}
 	return nil
 }
 
@@ -48,7 +56,8 @@ func (s *Settings) Create(ctx context.Context, name, businessType string) (Works
 	if businessType == "" {
 		businessType = Product
 	}
-	w := Workspace{ID: access.NewID("ws"), Name: name, BusinessType: businessType, CreatedAt: s.now().UTC()}
+	w := Workspace{ID: access.NewID("ws"), Name: name, BusinessType: businessType,
+		TimeZone: DefaultTimeZone, Currency: DefaultCurrency, CreatedAt: s.now().UTC()}
 	if err := validate(&w); err != nil {
 		return Workspace{}, err
 	}
@@ -66,10 +75,12 @@ func (s *Settings) Workspace(ctx context.Context, id string) (Workspace, error) 
 // All lists every workspace by name, for the operator.
 func (s *Settings) All(ctx context.Context) ([]Workspace, error) { return s.st.Workspaces(ctx) }
 
-// Patch changes a workspace's name or business type; nil fields stay.
+// Patch changes a workspace's settings; nil fields stay.
 type Patch struct {
 	Name         *string
 	BusinessType *string
+	TimeZone     *string // an IANA zone name: Europe/Paris
+	Currency     *string // an ISO 4217 code: EUR
 }
 
 // Update applies p to the actor's workspace and returns it as saved.
@@ -86,6 +97,12 @@ func (s *Settings) Update(ctx context.Context, a access.Actor, p Patch) (Workspa
 	}
 	if p.BusinessType != nil {
 		w.BusinessType = *p.BusinessType
+	}
+	if p.TimeZone != nil {
+		w.TimeZone = *p.TimeZone
+	}
+	if p.Currency != nil {
+		w.Currency = *p.Currency
 	}
 	if err := validate(&w); err != nil {
 		return Workspace{}, err

@@ -1,9 +1,3 @@
-// Package workspace owns a workspace's settings and the rules for changing
-// them: its name and business type, its write keys, its members and their
-// roles, and its overrides of derived channels. Each change is made by an
-// access.Actor and checked here, once, whichever adapter (the web app, the
-// REST API, the command line) asked. It holds no SQL: it declares the
-// storage it needs (Store), which the store implements.
 package workspace
 
 import (
@@ -13,14 +7,6 @@ import (
 	"ripple/internal/access"
 	"ripple/internal/clock"
 )
-
-// Workspace is a tenant: one business and everything collected for it.
-type Workspace struct {
-	ID           string
-	Name         string
-	BusinessType string // product or service
-	CreatedAt    time.Time
-}
 
 // Key is a write key as listed: the secret itself is never stored, only its
 // hash and a short hint to recognise it by.

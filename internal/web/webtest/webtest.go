@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,8 +35,9 @@ type Fixture struct {
 	T      testing.TB
 	Store  *store.Store
 	Server *httptest.Server
-	// Auth and Settings are the domain over Store, for a test to make
-	// what it needs (a token, a key) as Ripple's own code would.
+	// Auth and Settings are the domain over Store, on the server's clock,
+	// for a test to make what it needs (a token, a key) as Ripple's own
+	// code would.
 	Auth     *access.Auth
 	Settings *workspace.Settings
 	A, B     workspace.Workspace    // two clients of an agency
@@ -44,8 +46,16 @@ type Fixture struct {
 	// days ending on it.
 	Day time.Time
 
+	now atomic.Pointer[time.Time] // the server's clock: noon UTC on Day, unless set
+
 	logs logBuffer // everything the server logged, at debug level
 }
+
+// Now is the server's clock.
+func (f *Fixture) Now() time.Time { return *f.now.Load() }
+
+// SetNow moves the server's clock.
+func (f *Fixture) SetNow(t time.Time) { f.now.Store(&t) }
 
 // Logs is everything the server has logged so far.
 func (f *Fixture) Logs() string { return f.logs.String() }
@@ -78,8 +88,9 @@ func New(t testing.TB) *Fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	f := &Fixture{T: t, Store: st, Users: map[string]access.User{}, Day: time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC)}
-	f.Auth = access.NewAuth(st, nil)
-	f.Settings = workspace.New(st, f.Auth, nil, workspace.Hooks{})
+	f.SetNow(f.Day.Add(12 * time.Hour))
+	f.Auth = access.NewAuth(st, f.Now)
+	f.Settings = workspace.New(st, f.Auth, f.Now, workspace.Hooks{})
 	if f.A, err = f.Settings.Create(ctx, "Acme Shoes", "product"); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +118,7 @@ func New(t testing.TB) *Fixture {
 	f.seed(ctx)
 
 	log := slog.New(slog.NewTextHandler(&f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := server.New(st, log, server.Options{})
+	srv, err := server.New(st, log, server.Options{Now: f.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,10 +31,9 @@ const Prefix = "/api/v1"
 //go:embed openapi.json
 var openapiDoc []byte
 
-// Reads is what the API reads: the workspace and the reports over its
-// events. The store implements it; another events backend may.
+// Reads is what the API reads of a workspace's events: the reports and the
+// people over them. The store implements it; another events backend may.
 type Reads interface {
-	Workspace(ctx context.Context, id string) (workspace.Workspace, error)
 	Overview(ctx context.Context, ws workspace.Workspace, f report.Filter) (report.Overview, error)
 	Channels(ctx context.Context, workspaceID string) ([]report.Channel, error)
 	Funnel(ctx context.Context, workspaceID string, f report.Filter) ([]journey.FunnelRow, error)

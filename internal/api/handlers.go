@@ -231,7 +231,7 @@ type StageCount struct {
 }
 
 func (a *API) overview(w http.ResponseWriter, r *http.Request, c *call) error {
-	ws, err := a.reads.Workspace(r.Context(), c.ws)
+	ws, err := a.settings.Workspace(r.Context(), c.ws)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ type Person struct {
 
 func (a *API) getPerson(w http.ResponseWriter, r *http.Request, c *call) error {
 	key := r.PathValue("person")
-	ws, err := a.reads.Workspace(r.Context(), c.ws)
+	ws, err := a.settings.Workspace(r.Context(), c.ws)
 	if err != nil {
 		return err
 	}

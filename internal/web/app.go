@@ -37,10 +37,9 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Reads is what the pages read: the workspace and the reports over its
-// events. The store implements it; another events backend may.
+// Reads is what the pages read of a workspace's events: the reports over
+// them. The store implements it; another events backend may.
 type Reads interface {
-	Workspace(ctx context.Context, id string) (workspace.Workspace, error)
 	Overview(ctx context.Context, ws workspace.Workspace, f report.Filter) (report.Overview, error)
 	Nearest(ctx context.Context, workspaceID string, f report.Filter) (report.Nearest, error)
 	Channels(ctx context.Context, workspaceID string) ([]report.Channel, error)
@@ -192,7 +191,7 @@ func (a *App) inWorkspace(perm access.Permission, h handler) http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		if c.ws, err = a.reads.Workspace(ctx, r.PathValue("ws")); err != nil {
+		if c.ws, err = a.settings.Workspace(ctx, r.PathValue("ws")); err != nil {
 			return nil, err
 		}
 		if perm != 0 && !c.role.Can(perm) {

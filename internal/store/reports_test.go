@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -296,5 +297,19 @@ func TestWorkspaceZoneAndCurrency(t *testing.T) {
 	w.TimeZone = ""
 	if err := s.UpdateWorkspace(ctx, w); err == nil {
 		t.Error("a workspace was saved without a time zone")
+	}
+	w.TimeZone, w.Currency = "Asia/Kolkata", ""
+	if err := s.UpdateWorkspace(ctx, w); err == nil {
+		t.Error("a workspace was saved without a currency")
+	}
+	if got, err := s.Workspace(ctx, w.ID); err != nil || got.TimeZone != "Asia/Kolkata" || got.Currency != "INR" {
+		t.Errorf("after refused updates %+v, %v; want Asia/Kolkata and INR kept", got, err)
+	}
+	bare := workspace.Workspace{ID: "ws_bare", Name: "Bare", BusinessType: "product", CreatedAt: created.CreatedAt}
+	if err := s.CreateWorkspace(ctx, bare); err == nil {
+		t.Error("a workspace was created without a time zone or a currency")
+	}
+	if _, err := s.Workspace(ctx, bare.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the refused workspace: %v, want ErrNotFound", err)
 	}
 }

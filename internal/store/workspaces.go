@@ -15,8 +15,21 @@ import (
 // ErrNotFound is returned when a looked-up record does not exist.
 var ErrNotFound = fault.ErrNotFound
 
+// zoned refuses a workspace without a time zone or a currency. The columns
+// may be NULL (DuckDB could not add them NOT NULL), so the store keeps every
+// workspace it saves from lacking them.
+func zoned(w workspace.Workspace) error {
+	if w.TimeZone == "" || w.Currency == "" {
+		return fmt.Errorf("store: save workspace %q: a time zone and a currency are required", w.ID)
+	}
+	return nil
+}
+
 // CreateWorkspace stores a workspace the workspace package made.
 func (s *Store) CreateWorkspace(ctx context.Context, w workspace.Workspace) error {
+	if err := zoned(w); err != nil {
+		return err
+	}
 	_, err := s.db.ExecContext(ctx, `/* CreateWorkspace */ INSERT INTO workspaces (id, name, business_type, time_zone, currency, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, w.ID, w.Name, w.BusinessType, w.TimeZone, w.Currency, w.CreatedAt)
 	if err != nil {
@@ -66,10 +79,8 @@ func (s *Store) Workspace(ctx context.Context, id string) (workspace.Workspace, 
 // UpdateWorkspace saves a workspace's name, business type, time zone and
 // currency, which the workspace package has checked.
 func (s *Store) UpdateWorkspace(ctx context.Context, w workspace.Workspace) error {
-	// The columns may be NULL (DuckDB could not add them NOT NULL): the
-	// store keeps them from becoming so.
-	if w.TimeZone == "" || w.Currency == "" {
-		return fmt.Errorf("store: update workspace %q: a time zone and a currency are required", w.ID)
+	if err := zoned(w); err != nil {
+		return err
 	}
 	res, err := s.db.ExecContext(ctx, `/* UpdateWorkspace */ UPDATE workspaces SET name = ?, business_type = ?, time_zone = ?, currency = ? WHERE id = ?`,
 		w.Name, w.BusinessType, w.TimeZone, w.Currency, w.ID)

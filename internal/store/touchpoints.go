@@ -12,7 +12,7 @@ import (
 // Touchpoints calls each with every stored touchpoint of a workspace, in
 // message id order, or of every workspace (by workspace, then message id)
 // when workspaceID is empty: the message as stored, with its channel, stage,
-// revenue and text. An export, a replay into another events backend and the tests
+// revenue, text and the profile it resolved to at ingest. An export, a replay into another events backend and the tests
 // that check what was stored read events through it, never through SQL of
 // their own. The message passed to each is reused from call to call.
 //
@@ -23,7 +23,7 @@ func (s *Store) Touchpoints(ctx context.Context, workspaceID string, each func(*
 	rows, err := s.db.QueryContext(ctx, `/* Touchpoints */ SELECT workspace_id, message_id, type, user_id, anonymous_id,
 		previous_id, group_id, event, name, ts, original_ts, sent_at, received_at, properties, traits, context,
 		platform, ownership, skippable, channel_group, source, medium, campaign, content, term,
-		stage_rank, revenue, currency, text
+		stage_rank, revenue, currency, text, profile_id
 		FROM touchpoints WHERE ? = '' OR workspace_id = ? ORDER BY workspace_id, message_id`, workspaceID, workspaceID)
 	if err != nil {
 		return fmt.Errorf("store: touchpoints: %w", err)
@@ -36,11 +36,12 @@ func (s *Store) Touchpoints(ctx context.Context, workspaceID string, each func(*
 		var orig, sent sql.NullTime
 		var rank int
 		var revenue sql.NullFloat64
+		var profile sql.NullInt64
 		m = event.Message{}
 		if err := rows.Scan(&m.Workspace, &m.MessageID, &typ, &user, &anon, &prev, &group, &ev, &name,
 			&m.Timestamp, &orig, &sent, &m.ReceivedAt, &props, &traits, &cx,
 			&m.Channel.Platform, &own, &m.Channel.Skippable, &m.Channel.Group, &src, &med, &camp, &cont, &term,
-			&rank, &revenue, &cur, &text); err != nil {
+			&rank, &revenue, &cur, &text, &profile); err != nil {
 			return fmt.Errorf("store: touchpoints: %w", err)
 		}
 		m.Type, m.Channel.Ownership, m.Stage = event.Type(typ), channel.Ownership(own), stageOfRank(rank)
@@ -54,7 +55,7 @@ func (s *Store) Touchpoints(ctx context.Context, workspaceID string, each func(*
 		}
 		m.Properties, m.Traits, m.Context = raw(props), raw(traits), raw(cx)
 		m.Channel.Source, m.Channel.Medium, m.Channel.Campaign, m.Channel.Content, m.Channel.Term = src.String, med.String, camp.String, cont.String, term.String
-		m.Revenue, m.Currency, m.Text = revenue.Float64, cur.String, text.String
+		m.Revenue, m.Currency, m.Text, m.Profile = revenue.Float64, cur.String, text.String, profile.Int64
 		if err := each(&m); err != nil {
 			return err
 		}

@@ -29,12 +29,13 @@ type Filter struct {
 func (f Filter) Bounded() bool { return !f.From.IsZero() }
 
 // End is the exclusive end of the range: midnight after its last day.
-func (f Filter) End() time.Time { return f.To.AddDate(0, 0, 1) }
+func (f Filter) End() time.Time { return workspace.AddDays(f.To, 1) }
 
-// Days lists the filter's days in order, each at its midnight.
+// Days lists the filter's days in order, each at its start: midnight, or
+// the hour the clocks skip to on a day that has none.
 func (f Filter) Days() []time.Time {
 	var out []time.Time
-	for d := f.From; !d.After(f.To); d = d.AddDate(0, 0, 1) {
+	for d := f.From; !d.After(f.To); d = workspace.AddDays(d, 1) {
 		out = append(out, d)
 	}
 	return out
@@ -49,7 +50,7 @@ const maxSpan = 731 * 24 * time.Hour
 // Last returns the filter of the n days ending on day (a midnight), keeping
 // the channel.
 func (f Filter) Last(n int, day time.Time) Filter {
-	return Filter{From: day.AddDate(0, 0, -(n - 1)), To: day, Channel: f.Channel}
+	return Filter{From: workspace.AddDays(day, -(n - 1)), To: day, Channel: f.Channel}
 }
 
 // ParseFilter reads the filter every page and API call honours from a URL's
@@ -76,18 +77,18 @@ func ParseFilter(q url.Values, ws workspace.Workspace, now time.Time) (f Filter,
 		if v == "" {
 			continue
 		}
-		d, perr := time.ParseInLocation(time.DateOnly, v, loc)
+		d, perr := time.Parse(time.DateOnly, v)
 		if perr != nil {
 			return fallback, kept, fault.Invalid(p.name, "is not a date like 2025-01-31")
 		}
-		*p.dst = d
+		*p.dst = workspace.DayStart(d.Year(), d.Month(), d.Day(), loc)
 		kept.Set(p.name, v)
 	}
 	if f.To.IsZero() {
 		f.To = today
 	}
 	if f.From.IsZero() {
-		f.From = f.To.AddDate(0, 0, -(DefaultDays - 1))
+		f.From = workspace.AddDays(f.To, -(DefaultDays - 1))
 	}
 	f.Channel = ch
 	if f.From.After(f.To) {

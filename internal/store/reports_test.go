@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -244,6 +245,43 @@ func TestDaysAgreeWithGo(t *testing.T) {
 		if err != nil || len(o.Series) != 1 || fmt.Sprint(o.Series[0].Counts) != "[0 1 0]" {
 			t.Errorf("%s: the event of 1970 around %v: %+v, %v", zone, d, o.Series, err)
 		}
+	}
+}
+
+// TestSkippedMidnight: where summer time starts at midnight (Santiago's
+// clocks went from 00:00 to 01:00 on 6 September 2020), that day starts at
+// one o'clock: a range given by its dates holds each day once, under its
+// own date, and every event on the day its zone gives it.
+func TestSkippedMidnight(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	defer s.Close()
+	view := `"type":"page"`
+	appendAll(t, s,
+		touch(t, "ws", "1", "a", view, time.Date(2020, 9, 6, 3, 30, 0, 0, time.UTC)), // 23:30 on the 5th, UTC-4
+		touch(t, "ws", "2", "a", view, time.Date(2020, 9, 6, 4, 30, 0, 0, time.UTC)), // 01:30 on the 6th, UTC-3
+		touch(t, "ws", "3", "a", view, time.Date(2020, 9, 7, 2, 30, 0, 0, time.UTC)), // 23:30 on the 6th
+		touch(t, "ws", "4", "a", view, time.Date(2020, 9, 7, 3, 30, 0, 0, time.UTC)), // 00:30 on the 7th
+	)
+	ws := wsIn("ws", "America/Santiago", "USD")
+	q := url.Values{"from": {"2020-09-05"}, "to": {"2020-09-07"}}
+	f, _, err := report.ParseFilter(q, ws, time.Date(2020, 9, 10, 12, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.Overview(ctx, ws, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var days []string
+	for _, d := range o.Days {
+		days = append(days, d.Format("2006-01-02 15:04"))
+	}
+	if want := "[2020-09-05 00:00 2020-09-06 01:00 2020-09-07 00:00]"; fmt.Sprint(days) != want {
+		t.Errorf("days %v, want %s", days, want)
+	}
+	if len(o.Series) != 1 || fmt.Sprint(o.Series[0].Counts) != "[1 2 1]" || o.Events != 4 {
+		t.Errorf("per day %+v (%d events), want [1 2 1]", o.Series, o.Events)
 	}
 }
 

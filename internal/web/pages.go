@@ -134,8 +134,8 @@ func (a *App) elsewhere(r *http.Request, c *reqCtx, page string) (earlier, later
 	if !n.Before.IsZero() {
 		earlier = link(c.filter.Last(days, workspace.Midnight(n.Before.In(loc))))
 	}
-	if today := c.ws.Today(a.opts.Now()); !n.After.IsZero() && n.After.Before(today.AddDate(0, 0, 1)) {
-		end := workspace.Midnight(n.After.In(loc)).AddDate(0, 0, days-1)
+	if today := c.ws.Today(a.opts.Now()); !n.After.IsZero() && n.After.Before(workspace.AddDays(today, 1)) {
+		end := workspace.AddDays(n.After.In(loc), days-1)
 		if end.After(today) {
 			end = today
 		}

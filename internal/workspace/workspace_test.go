@@ -63,6 +63,21 @@ func TestToday(t *testing.T) {
 			t.Errorf("Today in %s = %v, want midnight of %s there", tc.zone, d, tc.want)
 		}
 	}
+	// Santiago's clocks skipped from 00:00 to 01:00 on 6 September 2020:
+	// that day starts at one o'clock, and the days around it at midnight.
+	santiago := Workspace{TimeZone: "America/Santiago"}
+	for _, tc := range []struct {
+		now  time.Time
+		want string
+	}{
+		{time.Date(2020, 9, 6, 15, 0, 0, 0, time.UTC), "2020-09-06 01:00 -03"},
+		{time.Date(2020, 9, 6, 3, 0, 0, 0, time.UTC), "2020-09-05 00:00 -04"},
+		{time.Date(2020, 9, 7, 15, 0, 0, 0, time.UTC), "2020-09-07 00:00 -03"},
+	} {
+		if d := santiago.Today(tc.now); d.Format("2006-01-02 15:04 -07") != tc.want {
+			t.Errorf("Today in Santiago at %v = %v, want %s", tc.now, d, tc.want)
+		}
+	}
 	if loc := (Workspace{}).Location(); loc != time.UTC {
 		t.Errorf("a workspace without a zone is in %v, want UTC", loc)
 	}

@@ -30,7 +30,31 @@ func (w Workspace) Today(now time.Time) time.Time {
 // Midnight is the start of t's day in t's location.
 func Midnight(t time.Time) time.Time {
 	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+	return DayStart(y, m, d, t.Location())
+}
+
+// DayStart is the first instant of the day y-m-d in loc (out-of-range
+// values normalise, as in time.Date): its midnight, or, where the clocks
+// skip midnight to start summer time (Santiago, Havana, Asunción), the
+// instant they skip to. time.Date puts a skipped midnight an hour early, on
+// the day before, which would count that day's first hour in the day before
+// and every later day an hour early.
+func DayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
+	y, m, d = time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Date()
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if t.Day() != d {
+		if _, skip := t.ZoneBounds(); !skip.IsZero() {
+			return skip
+		}
+	}
+	return t
+}
+
+// AddDays is the start of the day n days after the one day is in, in day's
+// location.
+func AddDays(day time.Time, n int) time.Time {
+	y, m, d := day.Date()
+	return DayStart(y, m, d+n, day.Location())
 }
 
 // zones caches loaded zones by name: loading reads and parses a file of the

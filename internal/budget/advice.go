@@ -40,8 +40,9 @@ type Plan struct {
 	Bounds map[string]Bound `json:"bounds,omitempty"`
 }
 
-// Bound is one channel's range over the plan's Days. Max 0 means the plan's
-// caps apply; Off keeps the channel at zero.
+// Bound is one channel's range over the plan's Days. It replaces the
+// channel's defaults: Min replaces the floor (0 is no floor), Max the caps
+// (0 keeps the plan's caps), and Off keeps the channel at zero.
 type Bound struct {
 	Min float64 `json:"min"`
 	Max float64 `json:"max,omitempty"`

@@ -61,6 +61,10 @@ const MinDays = 28
 // MaxChannels bounds the channels of one fit.
 const MaxChannels = 64
 
+// MaxAmount bounds a day's spend or outcome: beyond it sums of a history
+// could overflow, and no business spends it.
+const MaxAmount = 1e15
+
 // Estimate is a posterior mean with its 90% interval (5th to 95th
 // percentile of the posterior draws).
 type Estimate struct {
@@ -109,8 +113,8 @@ func (h *History) validate() error {
 		}
 		seen[c.Name] = true
 		for t, v := range c.Spend {
-			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-				return inputErr("channels[%d].spend[%d]: %v is not a spend (want a finite number ≥ 0)", i, t, v)
+			if !(v >= 0 && v <= MaxAmount) {
+				return inputErr("channels[%d].spend[%d]: %v is not a spend (want 0 to %g)", i, t, v, MaxAmount)
 			}
 		}
 	}
@@ -121,8 +125,8 @@ func (h *History) validate() error {
 // revenue of a day with more refunds than orders is below zero.
 func checkSeries(field string, s []float64) error {
 	for t, v := range s {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return inputErr("%s[%d]: %v is not a finite number", field, t, v)
+		if !(math.Abs(v) <= MaxAmount) {
+			return inputErr("%s[%d]: %v is not an outcome (want a number from -%g to %g)", field, t, v, MaxAmount, MaxAmount)
 		}
 	}
 	return nil

@@ -282,6 +282,7 @@ func TestFitRefusesBadHistory(t *testing.T) {
 		{"negative spend", func(h *History) { h.Channels[0].Spend[3] = -1 }, "channels[0].spend[3]"},
 		{"NaN spend", func(h *History) { h.Channels[0].Spend[4] = math.NaN() }, "channels[0].spend[4]"},
 		{"infinite conversions", func(h *History) { h.Conversions[5] = math.Inf(1) }, "conversions[5]"},
+		{"huge spend", func(h *History) { h.Channels[0].Spend[6] = 1e300 }, "channels[0].spend[6]"},
 		{"revenue of other length", func(h *History) { h.Revenue = h.Revenue[:10] }, "revenue: 10 days"},
 		{"NaN revenue", func(h *History) { h.Revenue[2] = math.NaN() }, "revenue[2]"},
 		{"no name", func(h *History) { h.Channels[0].Name = "" }, "channels[0].name"},

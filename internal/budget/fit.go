@@ -142,9 +142,10 @@ func (d *design) refresh(j int) {
 	d.xty[j] = dot(c, d.y)
 }
 
-func (d *design) setTrend(v float64) {
+func (f *fitter) setTrend() {
+	d := f.d
 	for k := range d.knots {
-		d.prec[8+k] = 1 / v
+		d.prec[8+k] = 1 / trendGrid[f.vi]
 	}
 }
 
@@ -342,7 +343,7 @@ func fitResponse(spend [][]float64, ref []float64, y []float64) *response {
 	}
 	f.gi, f.vi, f.ei = slices.Index(gGrid, 1.0), slices.Index(trendGrid, 1.0), 2
 	f.setG()
-	d.setTrend(trendGrid[f.vi])
+	f.setTrend()
 	f.search()
 	r.sample(f)
 	return r
@@ -352,7 +353,6 @@ func fitResponse(spend [][]float64, ref []float64, y []float64) *response {
 // time over its whole grid, then the prior scales: the sampler starts
 // there rather than spending its draws getting there.
 func (f *fitter) search() {
-	d := f.d
 	best := f.logTarget()
 	for range searchSweeps {
 		moved := false
@@ -376,41 +376,44 @@ func (f *fitter) search() {
 			f.setCol(j, top)
 			moved = moved || top != was
 		}
-		topG, topV := f.gi, f.vi
-		for i := range gGrid {
-			f.gi = i
-			f.setG()
-			if e := f.logTarget(); e > best+1e-9 {
-				best, topG = e, i
+		for _, sc := range []struct {
+			i     *int
+			n     int
+			apply func()
+		}{{&f.gi, len(gGrid), f.setG}, {&f.vi, len(trendGrid), f.setTrend}, {&f.ei, len(gammaGrid), f.setG}} {
+			top := *sc.i
+			for i := range sc.n {
+				*sc.i = i
+				sc.apply()
+				if e := f.logTarget(); e > best+1e-9 {
+					best, top = e, i
+				}
 			}
+			moved = moved || top != *sc.i
+			*sc.i = top
+			sc.apply()
 		}
-		moved = moved || topG != f.gi
-		f.gi = topG
-		f.setG()
-		for i, v := range trendGrid {
-			d.setTrend(v)
-			if e := f.logTarget(); e > best+1e-9 {
-				best, topV = e, i
-			}
-		}
-		moved = moved || topV != f.vi
-		f.vi = topV
-		d.setTrend(trendGrid[f.vi])
-		topE := f.ei
-		for i := range gammaGrid {
-			f.ei = i
-			f.setG()
-			if e := f.logTarget(); e > best+1e-9 {
-				best, topE = e, i
-			}
-		}
-		moved = moved || topE != f.ei
-		f.ei = topE
-		f.setG()
 		if !moved {
 			break
 		}
 	}
+}
+
+// scaleStep is a Metropolis step of one prior scale: its index moves by step
+// along a grid of n, and apply puts the index in force.
+func (f *fitter) scaleStep(i *int, n, step int, apply func(), rng *rand.Rand, lt *float64) {
+	was := *i
+	if *i += step; *i < 0 || *i >= n {
+		*i = was
+		return
+	}
+	apply()
+	if e := f.logTarget(); math.Log(rng.Float64()) < e-*lt {
+		*lt = e
+		return
+	}
+	*i = was
+	apply()
 }
 
 // sample draws from the joint posterior of the hyperparameters and the
@@ -469,44 +472,11 @@ func (r *response) sample(f *fitter) {
 				f.restore(d.nBase + j)
 			}
 		case move == nm:
-			was := f.gi
-			if f.gi += step; f.gi < 0 || f.gi >= len(gGrid) {
-				f.gi = was
-				break
-			}
-			f.setG()
-			if e := f.logTarget(); math.Log(rng.Float64()) < e-lt {
-				lt = e
-			} else {
-				f.gi = was
-				f.setG()
-			}
+			f.scaleStep(&f.gi, len(gGrid), step, f.setG, rng, &lt)
 		case move == nm+2:
-			was := f.ei
-			if f.ei += step; f.ei < 0 || f.ei >= len(gammaGrid) {
-				f.ei = was
-				break
-			}
-			f.setG()
-			if e := f.logTarget(); math.Log(rng.Float64()) < e-lt {
-				lt = e
-			} else {
-				f.ei = was
-				f.setG()
-			}
+			f.scaleStep(&f.ei, len(gammaGrid), step, f.setG, rng, &lt)
 		default:
-			was := f.vi
-			if f.vi += step; f.vi < 0 || f.vi >= len(trendGrid) {
-				f.vi = was
-				break
-			}
-			d.setTrend(trendGrid[f.vi])
-			if e := f.logTarget(); math.Log(rng.Float64()) < e-lt {
-				lt = e
-			} else {
-				f.vi = was
-				d.setTrend(trendGrid[f.vi])
-			}
+			f.scaleStep(&f.vi, len(trendGrid), step, f.setTrend, rng, &lt)
 		}
 
 		// σ² | β: inverse gamma from the residuals and the prior penalty.

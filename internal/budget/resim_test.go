@@ -109,6 +109,16 @@ func TestResimulate(t *testing.T) {
 			r.business, r.seed, r.curWorld.customers, r.eqWorld.customers, r.recWorld.customers,
 			100*r.vsCurrent, 100*r.vsEqual, r.predicted.Mean, r.predicted.Low, r.predicted.High, r.trueChange, 100*r.vsEqualRev, 100*off)
 	}
+	// Where the money went, as shares of the total: current → advised.
+	for _, r := range results {
+		fmt.Fprintf(&w, "%s %d:", r.business, r.seed)
+		tot := sum(r.current)
+		for j, c := range r.advice.Channels {
+			name, _, _ := strings.Cut(c.Name, "/")
+			fmt.Fprintf(&w, " %s %.0f→%.0f%%", name, 100*r.current[j]/tot, 100*r.recommended[j]/tot)
+		}
+		fmt.Fprintln(&w)
+	}
 	for _, biz := range []string{"product", "service", ""} {
 		var cur, eq []float64
 		covered, n := 0, 0

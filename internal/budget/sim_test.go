@@ -34,8 +34,8 @@ const (
 )
 
 // levels are the history's budget multipliers: each paid channel runs
-// every level once, in an order drawn from the seed, so its mean spend is
-// the simulator's default.
+// every level once, in an order drawn from the seed, so that over its
+// flights (of different lengths) it spends about the simulator's default.
 var levels = []float64{0.2, 0.6, 1, 1.4, 1.8}
 
 type simBusiness struct {

@@ -28,8 +28,8 @@ echo "test.sh: go vet"
 go vet ./...
 echo "test.sh: go test -race"
 go test -race -count=1 -timeout 40m ./... "$@"
-# The tests that train the sentiment model on every reference set, and the
-# identity accuracy test, skip under the race detector (minutes there); they
-# run here without it.
-echo "test.sh: sentiment training and identity accuracy tests"
-go test -count=1 -run 'TestHeldOutBars|TestTrainSentimentCommand|TestAccuracy' ./internal/sentiment ./cmd/ripple ./internal/identity
+# The tests that train the sentiment model on every reference set, the
+# identity accuracy test and the budget advice's re-simulation check skip
+# under the race detector (minutes there); they run here without it.
+echo "test.sh: sentiment training, identity accuracy and budget re-simulation tests"
+go test -count=1 -run 'TestHeldOutBars|TestTrainSentimentCommand|TestAccuracy|TestResimulate' ./internal/sentiment ./cmd/ripple ./internal/identity ./internal/budget
